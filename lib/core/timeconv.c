@@ -1,0 +1,102 @@
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "core/timeconv.h"
+
+#define US_PER_S INT64_C(1000000)
+#define COCOA_EPOCH_S INT64_C(978307200)      /* 2001-01-01 in Unix time */
+#define WEBKIT_EPOCH_S INT64_C(11644473600)   /* 1601-01-01 to 1970-01-01 */
+/* Years 0001..9999 fit comfortably; anything outside is garbage. */
+#define MIN_T (INT64_C(-62135596800) * US_PER_S)
+#define MAX_T (INT64_C(253402300799) * US_PER_S)
+
+static int64_t clamp(int64_t t)
+{
+	return (t < MIN_T || t > MAX_T) ? TH_TIME_NONE : t;
+}
+
+int64_t th_time_from_unix(double seconds)
+{
+	double us;
+
+	if (!isfinite(seconds))
+		return TH_TIME_NONE;
+	us = seconds * 1e6;
+	if (us < (double)MIN_T || us > (double)MAX_T)
+		return TH_TIME_NONE;
+	return clamp((int64_t)llround(us));
+}
+
+int64_t th_time_from_cocoa(double seconds)
+{
+	if (!isfinite(seconds))
+		return TH_TIME_NONE;
+	return th_time_from_unix(seconds + (double)COCOA_EPOCH_S);
+}
+
+int64_t th_time_from_webkit(int64_t micros)
+{
+	if (micros < MIN_T + WEBKIT_EPOCH_S * US_PER_S ||
+	    micros > MAX_T + WEBKIT_EPOCH_S * US_PER_S)
+		return TH_TIME_NONE;
+	return clamp(micros - WEBKIT_EPOCH_S * US_PER_S);
+}
+
+int64_t th_time_from_android_ms(int64_t millis)
+{
+	if (millis < MIN_T / 1000 || millis > MAX_T / 1000)
+		return TH_TIME_NONE;
+	return millis * 1000;
+}
+
+/* Howard Hinnant's civil_from_days: days since 1970-01-01 to y/m/d. */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	yoe = z - era * 146097;
+	yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365;
+	doy = (z - era * 146097) - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+void th_time_format(int64_t t, char out[TH_TIME_STR_MAX])
+{
+	int64_t secs, days, rem, us, y;
+	unsigned m, d;
+
+	if (t == TH_TIME_NONE || t < MIN_T || t > MAX_T) {
+		out[0] = '\0';
+		return;
+	}
+	secs = t / US_PER_S;
+	us = t % US_PER_S;
+	if (us < 0) {
+		us += US_PER_S;
+		secs--;
+	}
+	days = secs / 86400;
+	rem = secs % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	snprintf(out, TH_TIME_STR_MAX, "%04lld-%02u-%02u %02d:%02d:%02d.%06lld",
+		 (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
+		 (int)(rem % 60), (long long)us);
+}
+
+int64_t th_time_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * US_PER_S + ts.tv_nsec / 1000;
+}

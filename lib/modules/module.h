@@ -1,0 +1,76 @@
+/*
+ * The module contract. A module is one file with a `const struct
+ * th_module` and one row in registry.c. It pulls its artifact from the
+ * run's source, turns it into records (th_run_record), timeline events
+ * (th_run_event) and alerts (th_run_alert / th_run_check).
+ *
+ * Checks that look at a single record belong in `check`: the run calls
+ * it for every record the module emits, and check-iocs calls it again on
+ * records read back from a results folder, without the evidence.
+ */
+#ifndef TH_MODULES_MODULE_H
+#define TH_MODULES_MODULE_H
+
+#include <jansson.h>
+#include <tracehound/th_run.h>
+#include "sources/source.h"
+
+/* How <slug>.json is shaped: MVT writes a list for most modules and one
+ * object for a few (backup_info). */
+enum th_records_shape { TH_RECORDS_LIST, TH_RECORDS_OBJECT };
+
+struct th_run;
+
+struct th_module {
+	const char *slug;  /* MVT's slug where MVT has the module */
+	const char *title; /* one line */
+	unsigned sources;  /* TH_SRC_* bits */
+	enum th_records_shape shape;
+	/* Extracts records. TH_ERR_NOTFOUND: the artifact is absent (not an
+	 * error: the module is reported as skipped). */
+	enum th_status (*run)(struct th_run *run);
+	/* Checks one record (may be NULL). */
+	void (*check)(struct th_run *run, const json_t *record);
+};
+
+/* The registry (registry.c). */
+size_t th_modules_count(void);
+const struct th_module *th_modules_at(size_t i);
+const struct th_module *th_modules_find(const char *slug);
+
+/* --- what a module may call during run/check --- */
+
+struct th_source *th_run_source(struct th_run *run);
+const struct th_iocs *th_run_iocs(const struct th_run *run);
+
+/* Emits a record: streamed to <slug>.json, then passed to the module's
+ * check. Steals the reference. For TH_RECORDS_OBJECT modules, call once
+ * with the whole object. */
+enum th_status th_run_record(struct th_run *run, json_t *record);
+
+/* A timeline event at `t` (µs UTC); ignored when t is TH_TIME_NONE. */
+void th_run_event(struct th_run *run, int64_t t, const char *event,
+		  const char *description);
+
+/* Raises an alert. `record` is copied (may be NULL); `ioc` and `value`
+ * may be NULL for heuristics. */
+void th_run_alert(struct th_run *run, enum th_level level, int64_t t,
+		  const json_t *record, const struct th_ioc *ioc,
+		  const char *value, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* Looks `value` up as `type`; on a hit raises an alert at `level` with a
+ * standard message ("<what> '<value>' matches indicator '<ioc>' (Pegasus)")
+ * and returns the indicator. NULL value or no hit: returns NULL. */
+const struct th_ioc *th_run_check(struct th_run *run, enum th_match_type type,
+				  const char *value, enum th_level level,
+				  int64_t t, const json_t *record);
+
+void th_run_log(struct th_run *run, enum th_log_level level, const char *fmt,
+		...) __attribute__((format(printf, 3, 4)));
+
+/* Convenience for modules: a JSON string of a time, or JSON null when
+ * t is TH_TIME_NONE. */
+json_t *th_json_time(int64_t t);
+
+#endif

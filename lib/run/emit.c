@@ -1,0 +1,181 @@
+/* What modules call while they run: records, events, alerts, log. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/run_int.h"
+#include "core/buf.h"
+#include "core/jsonutil.h"
+#include "core/timeconv.h"
+
+#define ALERT_MSG_MAX 4096
+#define ALERTS_MAX 1000000 /* a flood beyond this is itself the finding */
+
+struct th_source *th_run_source(struct th_run *run)
+{
+	return run->src;
+}
+
+const struct th_iocs *th_run_iocs(const struct th_run *run)
+{
+	return run->iocs;
+}
+
+static const char *cur_slug(const struct th_run *run)
+{
+	return run->cur ? run->cur->slug : NULL;
+}
+
+enum th_status th_run_record(struct th_run *run, json_t *record)
+{
+	enum th_status st;
+
+	if (!record)
+		return TH_ERR_NOMEM;
+	st = th_records_write(&run->records, record, &run->rec_err);
+	if (run->cur && run->cur->check)
+		run->cur->check(run, record);
+	json_decref(record);
+	return st;
+}
+
+void th_run_event(struct th_run *run, int64_t t, const char *event,
+		  const char *description)
+{
+	if (t == TH_TIME_NONE || !run->output_dir)
+		return;
+	if (th_timeline_add(&run->timeline, t, cur_slug(run) ? cur_slug(run)
+							      : "",
+			    event ? event : "",
+			    description ? description : "") != TH_OK)
+		th_run_log(run, TH_LOG_WARN, "%s",
+			   "timeline is full: event dropped");
+}
+
+static struct alert_slot *new_alert(struct th_run *run)
+{
+	struct alert_slot **p, *a;
+	size_t cap;
+
+	if (run->nalerts >= ALERTS_MAX)
+		return NULL;
+	if (run->nalerts == run->alerts_cap) {
+		cap = run->alerts_cap ? run->alerts_cap * 2 : 64;
+		p = realloc(run->alerts, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		run->alerts = p;
+		run->alerts_cap = cap;
+	}
+	a = calloc(1, sizeof(*a));
+	if (a)
+		run->alerts[run->nalerts++] = a;
+	return a;
+}
+
+/* Formats into a malloc'ed string, cut at ALERT_MSG_MAX bytes. */
+static char *format_msg(const char *fmt, va_list ap)
+{
+	char *msg = malloc(ALERT_MSG_MAX);
+
+	if (msg)
+		vsnprintf(msg, ALERT_MSG_MAX, fmt, ap);
+	return msg;
+}
+
+void th_run_alert(struct th_run *run, enum th_level level, int64_t t,
+		  const json_t *record, const struct th_ioc *ioc,
+		  const char *value, const char *fmt, ...)
+{
+	struct alert_slot *a = new_alert(run);
+	va_list ap;
+
+	if (!a)
+		return;
+	va_start(ap, fmt);
+	a->message = format_msg(fmt, ap);
+	va_end(ap);
+	a->value = value ? strdup(value) : NULL;
+	a->record = record ? json_deep_copy(record) : NULL;
+	a->pub = (struct th_alert){
+		.level = level,
+		.module = cur_slug(run) ? cur_slug(run) : "",
+		.message = a->message ? a->message : "",
+		.event_time = t,
+		.record = a->record,
+		.ioc = ioc,
+		.matched_value = a->value,
+	};
+	run->cur_alerts++;
+	th_run_log(run, TH_LOG_DEBUG, "alert (%s): %s", th_level_name(level),
+		   a->pub.message);
+}
+
+/* "Pegasus, Predator": every collection listing the indicator. */
+static void collections_str(const struct th_ioc *ioc, struct th_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < ioc->nsources; i++) {
+		if (i)
+			th_buf_adds(b, ", ");
+		th_buf_adds(b, ioc->sources[i].collection);
+	}
+}
+
+const struct th_ioc *th_run_check(struct th_run *run, enum th_match_type type,
+				  const char *value, enum th_level level,
+				  int64_t t, const json_t *record)
+{
+	const struct th_ioc *ioc;
+	struct th_buf colls;
+
+	if (!value || !*value || !run->iocs)
+		return NULL;
+	ioc = th_iocs_match(run->iocs, type, value);
+	if (!ioc)
+		return NULL;
+	th_buf_init(&colls, 4096);
+	collections_str(ioc, &colls);
+	th_run_alert(run, level, t, record, ioc, value,
+		     "%s '%s' matches indicator '%s' (%s)",
+		     th_match_type_name(type), value, ioc->value,
+		     th_buf_str(&colls));
+	th_buf_free(&colls);
+	return ioc;
+}
+
+void th_run_log(struct th_run *run, enum th_log_level level, const char *fmt,
+		...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	th_run_logv(run, level, cur_slug(run), fmt, ap);
+	va_end(ap);
+}
+
+json_t *th_json_time(int64_t t)
+{
+	char when[TH_TIME_STR_MAX];
+
+	if (t == TH_TIME_NONE)
+		return json_null();
+	th_time_format(t, when);
+	return when[0] ? json_string(when) : json_null();
+}
+
+void th_run_free_alerts(struct th_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nalerts; i++) {
+		free(run->alerts[i]->message);
+		free(run->alerts[i]->value);
+		json_decref(run->alerts[i]->record);
+		free(run->alerts[i]);
+	}
+	free(run->alerts);
+	run->alerts = NULL;
+	run->nalerts = run->alerts_cap = 0;
+}

@@ -1,0 +1,208 @@
+/* Running the selected modules and writing the result files. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/run_int.h"
+#include "core/fsutil.h"
+
+static int selected(const struct th_run *run, const struct th_module *m)
+{
+	size_t i;
+
+	if (!run->nmodules)
+		return 1;
+	for (i = 0; i < run->nmodules; i++)
+		if (strcmp(run->modules[i], m->slug) == 0)
+			return 1;
+	return 0;
+}
+
+static struct result_slot *add_result(struct th_run *run,
+				      const struct th_module *m)
+{
+	struct result_slot *r;
+
+	r = realloc(run->results, (run->nresults + 1) * sizeof(*r));
+	if (!r)
+		return NULL;
+	run->results = r;
+	r = &run->results[run->nresults++];
+	memset(r, 0, sizeof(*r));
+	r->pub.slug = m->slug;
+	return r;
+}
+
+static void set_message(struct result_slot *r, const char *msg)
+{
+	free(r->message);
+	r->message = msg && *msg ? strdup(msg) : NULL;
+	r->pub.message = r->message;
+}
+
+/* Writes <slug>_detected.json when the module raised alerts. */
+static void write_detected(struct th_run *run, const struct th_module *m,
+			   struct th_err *err)
+{
+	char name[256];
+	char *path;
+
+	if (!run->output_dir || !run->cur_alerts)
+		return;
+	snprintf(name, sizeof(name), "%s_detected.json", m->slug);
+	path = th_path_join(run->output_dir, name);
+	if (path)
+		th_alerts_write_json((const struct th_alert *const *)run->alerts,
+				     run->nalerts, m->slug, path, err);
+	free(path);
+}
+
+static void run_module(struct th_run *run, const struct th_module *m)
+{
+	struct result_slot *r = add_result(run, m);
+	struct th_err err = {0};
+	enum th_status st;
+
+	if (!r)
+		return;
+	run->cur = m;
+	run->cur_alerts = 0;
+	th_err_clear(&run->rec_err);
+	th_records_init(&run->records, run->output_dir, m->slug,
+			m->shape == TH_RECORDS_OBJECT);
+	th_run_log(run, TH_LOG_DEBUG, "running: %s", m->title);
+	st = m->run(run);
+	if (st == TH_OK && run->rec_err.status != TH_OK)
+		st = th_err_copy(&err, &run->rec_err);
+	if (th_records_close(&run->records, &err) != TH_OK && st == TH_OK)
+		st = err.status;
+	write_detected(run, m, &err);
+	r->pub.status = st;
+	r->pub.records = run->records.count;
+	r->pub.alerts = run->cur_alerts;
+	if (st != TH_OK)
+		set_message(r, err.msg[0] ? err.msg : th_status_str(st));
+	if (st != TH_OK && st != TH_ERR_NOTFOUND)
+		th_run_log(run, TH_LOG_ERROR, "%s", r->pub.message);
+	else
+		th_run_log(run, TH_LOG_INFO, "%zu records, %zu alerts",
+			   r->pub.records, r->pub.alerts);
+	run->cur = NULL;
+}
+
+/* A module the user asked for that cannot run on this evidence. */
+static void skip_module(struct th_run *run, const struct th_module *m)
+{
+	struct result_slot *r = add_result(run, m);
+	char msg[256];
+
+	if (!r)
+		return;
+	snprintf(msg, sizeof(msg), "does not run on %s evidence",
+		 run->src->ops->name);
+	r->pub.status = TH_ERR_UNSUPPORTED;
+	set_message(r, msg);
+}
+
+struct input_list {
+	char **paths;
+	size_t n, cap;
+};
+
+static int add_input(void *ctx, const char *path)
+{
+	struct input_list *l = ctx;
+	char **p;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		p = realloc(l->paths, l->cap * sizeof(*p));
+		if (!p)
+			return 1;
+		l->paths = p;
+	}
+	l->paths[l->n] = strdup(path);
+	if (l->paths[l->n])
+		l->n++;
+	return 0;
+}
+
+static enum th_status write_info(struct th_run *run, const char *path)
+{
+	struct input_list inputs = {0};
+	struct th_info info = {
+		.target = run->target,
+		.source = run->src->ops->name,
+		.command_line = run->command_line,
+		.iocs = run->iocs,
+		.started = run->started,
+		.hashes = run->hashes,
+		.jobs = run->jobs,
+	};
+	struct th_err err = {0};
+	enum th_status st;
+	size_t i;
+
+	if (run->hashes && run->src->ops->each_input)
+		run->src->ops->each_input(run->src->state, add_input, &inputs,
+					  &err);
+	info.inputs = (const char *const *)inputs.paths;
+	info.ninputs = inputs.n;
+	st = th_info_write(&info, path, &run->err);
+	for (i = 0; i < inputs.n; i++)
+		free(inputs.paths[i]);
+	free(inputs.paths);
+	return st;
+}
+
+static enum th_status write_outputs(struct th_run *run)
+{
+	static const char *const names[] = {"alerts.json", "timeline.csv",
+					    "alerts_timeline.csv", "info.json"};
+	const struct th_alert *const *alerts =
+		(const struct th_alert *const *)run->alerts;
+	enum th_status st = TH_OK;
+	char *path;
+	size_t i;
+
+	for (i = 0; i < 4 && st == TH_OK; i++) {
+		path = th_path_join(run->output_dir, names[i]);
+		if (!path)
+			return th_err_set(&run->err, TH_ERR_NOMEM,
+					  "out of memory");
+		if (i == 0)
+			st = th_alerts_write_json(alerts, run->nalerts, NULL,
+						  path, &run->err);
+		else if (i == 1)
+			st = th_timeline_write(&run->timeline, path, &run->err);
+		else if (i == 2)
+			st = th_alerts_write_timeline(alerts, run->nalerts,
+						      path, &run->err);
+		else
+			st = write_info(run, path);
+		free(path);
+	}
+	return st;
+}
+
+enum th_status th_run_execute(struct th_run *run)
+{
+	const struct th_module *m;
+	size_t i;
+
+	if (!run->src)
+		return th_err_set(&run->err, TH_ERR_USAGE, "%s",
+				  "the run has no open source");
+	for (i = 0; i < th_modules_count(); i++) {
+		m = th_modules_at(i);
+		if (!selected(run, m))
+			continue;
+		if (m->sources & run->src->ops->kind)
+			run_module(run, m);
+		else if (run->nmodules)
+			skip_module(run, m);
+	}
+	th_run_log(run, TH_LOG_INFO, "%zu alerts in all", run->nalerts);
+	if (!run->output_dir)
+		return TH_OK;
+	return write_outputs(run);
+}

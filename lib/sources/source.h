@@ -1,0 +1,98 @@
+/*
+ * Evidence sources. A source bids on a path (libarchive's bid model: the
+ * highest bid wins), opens it, and hands modules artifacts whatever the
+ * container. Adding a source is one file with a `const struct
+ * th_source_ops` and one row in registry.c.
+ */
+#ifndef TH_SOURCES_SOURCE_H
+#define TH_SOURCES_SOURCE_H
+
+#include <stdint.h>
+#include "core/err.h"
+
+/* Source kinds, as bits, so a module can list the ones it supports. */
+enum th_source_kind {
+	TH_SRC_IOS_BACKUP = 1u << 0,
+	TH_SRC_IOS_FS = 1u << 1,
+	TH_SRC_SYSDIAGNOSE = 1u << 2,
+	TH_SRC_ANDROIDQF = 1u << 3,
+	TH_SRC_BUGREPORT = 1u << 4,
+	TH_SRC_ANDROID_BACKUP = 1u << 5,
+	TH_SRC_INTRUSION_LOGS = 1u << 6
+};
+
+/* Bids: 0 no; 1-99 by how sure; the registry keeps the highest. */
+#define TH_BID_NONE 0
+#define TH_BID_MAX 100
+
+/*
+ * Where an artifact lives, for every source kind at once; a source reads
+ * the fields it understands and ignores the others. Globs are fnmatch(3)
+ * patterns without FNM_PATHNAME ('*' crosses '/'). NULL: not on that
+ * kind of source.
+ */
+struct th_artifact {
+	const char *backup_domain; /* "HomeDomain", "AppDomain-*" */
+	const char *backup_path;   /* relativePath in Manifest.db */
+	const char *fs_glob;       /* relative to a dump root */
+};
+
+/* One artifact file, as a source hands it to a module. Valid only during
+ * the callback. */
+struct th_file {
+	const char *name;       /* for users: "HomeDomain/Library/SMS/sms.db" */
+	const char *local_path; /* a readable file on disk (evidence or a
+				   private temp copy) */
+	const char *domain;     /* backups: Manifest domain, else NULL */
+	const char *relative_path; /* backups: Manifest relativePath */
+};
+
+/* Return nonzero to stop the walk early (not an error). */
+typedef int (*th_file_fn)(void *ctx, const struct th_file *file);
+
+struct th_source;
+
+struct th_source_ops {
+	const char *name;      /* "ios-backup" */
+	unsigned kind;         /* one TH_SRC_* bit */
+	const char *looks_for; /* for "not recognised": what it wants */
+	int (*bid)(const char *path);
+	/* Opens `path`; on failure leaves a message in err. */
+	enum th_status (*open)(const char *path, void **state,
+			       struct th_err *err);
+	void (*close)(void *state);
+	/* Calls fn for each file matching `art`. TH_ERR_NOTFOUND when the
+	 * artifact has no location on this source kind. */
+	enum th_status (*find)(void *state, const struct th_artifact *art,
+			       th_file_fn fn, void *ctx, struct th_err *err);
+	/* Calls fn(ctx, path) for every input file, for --hashes. */
+	enum th_status (*each_input)(void *state,
+				     int (*fn)(void *ctx, const char *path),
+				     void *ctx, struct th_err *err);
+};
+
+struct th_source {
+	const struct th_source_ops *ops;
+	void *state;
+	char *path; /* the path the user gave */
+};
+
+/* The registry (registry.c). */
+size_t th_sources_count(void);
+const struct th_source_ops *th_sources_at(size_t i);
+const struct th_source_ops *th_sources_find(const char *name);
+
+/* Asks every source to bid; the highest wins. NULL when none bids. */
+const struct th_source_ops *th_sources_bid(const char *path);
+
+/* Opens `path` with `ops` into a new source (free with th_source_free). */
+enum th_status th_source_open(const struct th_source_ops *ops,
+			      const char *path, struct th_source **out,
+			      struct th_err *err);
+void th_source_free(struct th_source *src);
+
+enum th_status th_source_find(struct th_source *src,
+			      const struct th_artifact *art, th_file_fn fn,
+			      void *ctx, struct th_err *err);
+
+#endif
