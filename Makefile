@@ -25,8 +25,7 @@ demo: build
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-asan:
-	@./scripts/deps.sh --sanitizers
+asan: deps
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DTH_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -35,7 +34,7 @@ bench: build
 	@$(BUILD)/bench/th-bench $(BUILD)
 
 fuzz:
-	@./scripts/deps.sh --sanitizers
+	@./scripts/deps.sh --fuzz
 	@CC=clang cmake -S . -B build-fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DTH_FUZZ=ON >/dev/null
 	@cmake --build build-fuzz -j $(JOBS)
 

@@ -5,7 +5,7 @@
 set -eu
 
 packages="cmake ninja-build pkg-config libsqlite3-dev libplist-dev libjansson-dev libssl-dev libarchive-dev libpcre2-dev libcmocka-dev"
-if [ "${1:-}" = "--sanitizers" ]; then
+if [ "${1:-}" = "--fuzz" ]; then
 	packages="$packages clang libclang-rt-14-dev"
 fi
 
