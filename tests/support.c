@@ -123,7 +123,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 static void hash_tree(EVP_MD_CTX *md, const char *dir, const char *rel,
-		      int depth)
+                      int depth)
 {
 	char *full = rel[0] ? th_path_join(dir, rel) : strdup(dir);
 	char **names = NULL, *child, *data;

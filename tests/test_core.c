@@ -15,6 +15,7 @@
 #include "core/jsonutil.h"
 #include "core/pool.h"
 #include "core/timeconv.h"
+#include "formats/jsonseq.h"
 #include "report/report.h"
 
 static void test_time_format(void **state)
@@ -80,7 +81,7 @@ static void test_json_string_repairs_utf8(void **state)
 
 	assert_true(json_is_string(j));
 	assert_string_equal(json_string_value(j),
-			    "ok\xef\xbf\xbd\xef\xbf\xbd-\xc3\xa9");
+	                    "ok\xef\xbf\xbd\xef\xbf\xbd-\xc3\xa9");
 	json_decref(j);
 	j = th_json_stringn("a\0b", 3);
 	assert_true(json_is_string(j));
@@ -117,24 +118,24 @@ static void test_timeline_sorted_and_quoted(void **state)
 	assert_non_null(dir);
 	path = th_path_join(dir, "timeline.csv");
 	th_timeline_init(&tl);
-	assert_int_equal(th_timeline_add(&tl, 2000000, "sms", "late",
-					 "say \"hi\""),
-			 TH_OK);
-	assert_int_equal(th_timeline_add(&tl, 1000000, "manifest", "M---",
-					 "a, b"),
-			 TH_OK);
+	assert_int_equal(
+	        th_timeline_add(&tl, 2000000, "sms", "late", "say \"hi\""),
+	        TH_OK);
+	assert_int_equal(
+	        th_timeline_add(&tl, 1000000, "manifest", "M---", "a, b"),
+	        TH_OK);
 	assert_int_equal(th_timeline_add(&tl, 2000000, "sms", "late2", ""),
-			 TH_OK);
+	                 TH_OK);
 	assert_int_equal(th_timeline_write(&tl, path, NULL), TH_OK);
 	csv = t_slurp(path, NULL);
 	assert_non_null(csv);
 	assert_string_equal(
-		csv,
-		"\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\n"
-		"\"1970-01-01 00:00:01.000000\",\"manifest\",\"M---\",\"a, b\"\n"
-		"\"1970-01-01 00:00:02.000000\",\"sms\",\"late\","
-		"\"say \"\"hi\"\"\"\n"
-		"\"1970-01-01 00:00:02.000000\",\"sms\",\"late2\",\"\"\n");
+	        csv, "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\n"
+	             "\"1970-01-01 "
+	             "00:00:01.000000\",\"manifest\",\"M---\",\"a, b\"\n"
+	             "\"1970-01-01 00:00:02.000000\",\"sms\",\"late\","
+	             "\"say \"\"hi\"\"\"\n"
+	             "\"1970-01-01 00:00:02.000000\",\"sms\",\"late2\",\"\"\n");
 	free(csv);
 	th_timeline_free(&tl);
 	free(path);
@@ -161,9 +162,9 @@ static void test_records_stream(void **state)
 	back = json_load_file(path, 0, &jerr);
 	assert_true(json_is_array(back));
 	assert_int_equal(json_array_size(back), 3);
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_array_get(back, 2), "n")),
-			 2);
+	assert_int_equal(json_integer_value(
+	                         json_object_get(json_array_get(back, 2), "n")),
+	                 2);
 	json_decref(back);
 	free(path);
 	/* A module with no records leaves no file. */
@@ -180,25 +181,24 @@ static void test_alert_json_shape(void **state)
 {
 	json_t *rec = json_pack("{s:s}", "domain", "RootDomain"), *j;
 	struct th_alert a = {
-		.level = TH_LEVEL_HIGH,
-		.module = "manifest",
-		.message = "something",
-		.event_time = 0,
-		.record = rec,
+	        .level = TH_LEVEL_HIGH,
+	        .module = "manifest",
+	        .message = "something",
+	        .event_time = 0,
+	        .record = rec,
 	};
 
 	j = th_alert_to_json(&a);
 	assert_string_equal(json_string_value(json_object_get(j, "level")),
-			    "high");
+	                    "high");
 	assert_string_equal(json_string_value(json_object_get(j, "module")),
-			    "manifest");
-	assert_string_equal(
-		json_string_value(json_object_get(j, "event_time")),
-		"1970-01-01 00:00:00.000000");
+	                    "manifest");
+	assert_string_equal(json_string_value(json_object_get(j, "event_time")),
+	                    "1970-01-01 00:00:00.000000");
 	assert_true(json_is_null(json_object_get(j, "matched_indicator")));
 	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(j, "event"), "domain")),
-			    "RootDomain");
+	                            json_object_get(j, "event"), "domain")),
+	                    "RootDomain");
 	json_decref(j);
 	json_decref(rec);
 }
@@ -214,7 +214,7 @@ static void test_sha256_file(void **state)
 	fclose(f);
 	assert_int_equal(th_sha256_file(path, hex), TH_OK);
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
-				 "b00361a396177a9cb410ff61f20015ad");
+	                         "b00361a396177a9cb410ff61f20015ad");
 	free(path);
 	path = th_path_join(dir, "missing");
 	assert_int_equal(th_sha256_file(path, hex), TH_ERR_IO);
@@ -248,7 +248,7 @@ static void test_read_file_limit(void **state)
 	fputs("0123456789", f);
 	fclose(f);
 	assert_int_equal(th_read_file(path, 9, &data, &len, &err),
-			 TH_ERR_LIMIT);
+	                 TH_ERR_LIMIT);
 	assert_true(t_contains(err.msg, "big"));
 	assert_int_equal(th_read_file(path, 10, &data, &len, &err), TH_OK);
 	assert_int_equal(len, 10);
@@ -258,20 +258,72 @@ static void test_read_file_limit(void **state)
 	t_tmpdir_free(dir);
 }
 
+static int collect(void *ctx, const json_t *rec)
+{
+	json_array_append(ctx, (json_t *)rec);
+	return 0;
+}
+
+static enum th_status seq_of(const char *text, json_t *out, struct th_err *err)
+{
+	char *dir = t_tmpdir(), *path = th_path_join(dir, "x.json");
+	FILE *f = fopen(path, "w");
+	enum th_status st;
+
+	fputs(text, f);
+	fclose(f);
+	st = th_jsonseq_each(path, collect, out, err);
+	free(path);
+	t_tmpdir_free(dir);
+	return st;
+}
+
+static void test_jsonseq_reads_records_back(void **state)
+{
+	json_t *got = json_array();
+	struct th_err err = {0};
+
+	assert_int_equal(seq_of("[\n {\"a\": \"x,]}\\\"\"},\n [1, {\"b\": 2}],"
+	                        " 3\n]\n",
+	                        got, &err),
+	                 TH_OK);
+	assert_int_equal(json_array_size(got), 3);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_array_get(got, 0), "a")),
+	        "x,]}\"");
+	assert_true(json_is_array(json_array_get(got, 1)));
+	assert_int_equal(json_integer_value(json_array_get(got, 2)), 3);
+	json_array_clear(got);
+	/* One object (backup_info.json) is one record. */
+	assert_int_equal(seq_of("{\"k\": [1, 2]}", got, &err), TH_OK);
+	assert_int_equal(json_array_size(got), 1);
+	json_array_clear(got);
+	assert_int_equal(seq_of(" [ ] ", got, &err), TH_OK);
+	assert_int_equal(json_array_size(got), 0);
+	assert_int_equal(seq_of("[{\"a\": 1}, {\"b\"", got, &err),
+	                 TH_ERR_FORMAT);
+	assert_true(t_contains(err.msg, "truncated"));
+	assert_int_equal(seq_of("nonsense", got, &err), TH_ERR_FORMAT);
+	assert_int_equal(seq_of("[{\"a\": tru}]", got, &err), TH_ERR_FORMAT);
+	assert_true(t_contains(err.msg, "record 1"));
+	json_decref(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_time_format),
-		cmocka_unit_test(test_time_epochs),
-		cmocka_unit_test(test_buf_limit),
-		cmocka_unit_test(test_json_string_repairs_utf8),
-		cmocka_unit_test(test_pool_runs_every_job),
-		cmocka_unit_test(test_timeline_sorted_and_quoted),
-		cmocka_unit_test(test_records_stream),
-		cmocka_unit_test(test_alert_json_shape),
-		cmocka_unit_test(test_sha256_file),
-		cmocka_unit_test(test_path_inside),
-		cmocka_unit_test(test_read_file_limit),
+	        cmocka_unit_test(test_time_format),
+	        cmocka_unit_test(test_time_epochs),
+	        cmocka_unit_test(test_buf_limit),
+	        cmocka_unit_test(test_json_string_repairs_utf8),
+	        cmocka_unit_test(test_pool_runs_every_job),
+	        cmocka_unit_test(test_timeline_sorted_and_quoted),
+	        cmocka_unit_test(test_records_stream),
+	        cmocka_unit_test(test_alert_json_shape),
+	        cmocka_unit_test(test_sha256_file),
+	        cmocka_unit_test(test_path_inside),
+	        cmocka_unit_test(test_read_file_limit),
+	        cmocka_unit_test(test_jsonseq_reads_records_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

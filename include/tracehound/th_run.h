@@ -43,6 +43,9 @@ struct th_run_options {
 	int hashes;             /* SHA-256 of every input file into info.json */
 	int jobs;               /* worker threads; 0: one per core */
 	const char *command_line; /* recorded in command.log and info.json */
+	int recheck; /* target is a results folder (ours or MVT's): re-run
+			each module's checks on its <slug>.json, with no
+			evidence (check-iocs) */
 	th_log_fn log;
 	void *log_ctx;
 };
@@ -85,6 +88,7 @@ enum th_status th_run_execute(struct th_run *run);
 void th_run_free(struct th_run *run);
 
 const char *th_run_error(const struct th_run *run);
+/* The source's name, or "results" when re-checking a results folder. */
 const char *th_run_source_name(const struct th_run *run);
 
 size_t th_run_nresults(const struct th_run *run);

@@ -5,17 +5,17 @@
 #include "core/err.h"
 
 static const char *const status_names[] = {
-	[TH_OK] = "ok",
-	[TH_ERR_NOMEM] = "out of memory",
-	[TH_ERR_IO] = "input/output error",
-	[TH_ERR_FORMAT] = "format error",
-	[TH_ERR_LIMIT] = "limit exceeded",
-	[TH_ERR_CRYPTO] = "cryptographic error",
-	[TH_ERR_PASSWORD] = "wrong password or key",
-	[TH_ERR_NOTFOUND] = "not found",
-	[TH_ERR_USAGE] = "usage error",
-	[TH_ERR_UNSUPPORTED] = "unsupported",
-	[TH_ERR_INTERNAL] = "internal error",
+        [TH_OK] = "ok",
+        [TH_ERR_NOMEM] = "out of memory",
+        [TH_ERR_IO] = "input/output error",
+        [TH_ERR_FORMAT] = "format error",
+        [TH_ERR_LIMIT] = "limit exceeded",
+        [TH_ERR_CRYPTO] = "cryptographic error",
+        [TH_ERR_PASSWORD] = "wrong password or key",
+        [TH_ERR_NOTFOUND] = "not found",
+        [TH_ERR_USAGE] = "usage error",
+        [TH_ERR_UNSUPPORTED] = "unsupported",
+        [TH_ERR_INTERNAL] = "internal error",
 };
 
 const char *th_status_str(enum th_status status)
@@ -26,7 +26,7 @@ const char *th_status_str(enum th_status status)
 }
 
 enum th_status th_err_set(struct th_err *err, enum th_status status,
-			  const char *fmt, ...)
+                          const char *fmt, ...)
 {
 	va_list ap;
 

@@ -54,7 +54,7 @@ int th_is_file(const char *path)
 }
 
 enum th_status th_read_file(const char *path, size_t max, char **data,
-			    size_t *len, struct th_err *err)
+                            size_t *len, struct th_err *err)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -68,22 +68,22 @@ enum th_status th_read_file(const char *path, size_t max, char **data,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return th_err_set(err, TH_ERR_IO, "cannot open '%s': %s", path,
-				  strerror(errno));
+		                  strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		st_ret = th_err_set(err, TH_ERR_IO, "cannot read '%s': %s",
-				    path, "not a regular file");
+		                    path, "not a regular file");
 		goto out;
 	}
 	if ((uint64_t)st.st_size > max) {
 		st_ret = th_err_set(err, TH_ERR_LIMIT,
-				    "cannot read '%s': larger than %zu bytes",
-				    path, max);
+		                    "cannot read '%s': larger than %zu bytes",
+		                    path, max);
 		goto out;
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		st_ret = th_err_set(err, TH_ERR_NOMEM, "cannot read '%s': %s",
-				    path, "out of memory");
+		                    path, "out of memory");
 		goto out;
 	}
 	while (got < (size_t)st.st_size) {
@@ -96,7 +96,7 @@ enum th_status th_read_file(const char *path, size_t max, char **data,
 	}
 	if (got != (size_t)st.st_size) {
 		st_ret = th_err_set(err, TH_ERR_IO, "cannot read '%s': %s",
-				    path, "short read");
+		                    path, "short read");
 		goto out;
 	}
 	buf[got] = '\0';
@@ -109,8 +109,7 @@ out:
 	return st_ret;
 }
 
-enum th_status th_mkdir_p(const char *path, int private_dir,
-			  struct th_err *err)
+enum th_status th_mkdir_p(const char *path, int private_dir, struct th_err *err)
 {
 	mode_t mode = private_dir ? 0700 : 0755;
 	char *p = strdup(path), *s;
@@ -130,12 +129,12 @@ enum th_status th_mkdir_p(const char *path, int private_dir,
 	free(p);
 	if (!th_is_dir(path))
 		return th_err_set(err, TH_ERR_IO,
-				  "cannot create folder '%s': %s", path,
-				  "a file is in the way");
+		                  "cannot create folder '%s': %s", path,
+		                  "a file is in the way");
 	return TH_OK;
 fail:
 	th_err_set(err, TH_ERR_IO, "cannot create folder '%s': %s", p,
-		   strerror(errno));
+	           strerror(errno));
 	free(p);
 	return TH_ERR_IO;
 }
@@ -176,7 +175,7 @@ int th_path_inside(const char *path, const char *dir)
 			inside = 1;
 		else
 			inside = strncmp(rp, rd, ld) == 0 &&
-				 (rp[ld] == '/' || rp[ld] == '\0');
+			         (rp[ld] == '/' || rp[ld] == '\0');
 	}
 	free(rp);
 	free(rd);
@@ -194,8 +193,10 @@ enum th_status th_tmpdir_new(struct th_tmpdir *t, struct th_err *err)
 	if (!tmpl)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
 	if (!mkdtemp(tmpl)) {
-		th_err_set(err, TH_ERR_IO, "cannot create a temporary folder "
-			   "in '%s': %s", base, strerror(errno));
+		th_err_set(err, TH_ERR_IO,
+		           "cannot create a temporary folder "
+		           "in '%s': %s",
+		           base, strerror(errno));
 		free(tmpl);
 		return TH_ERR_IO;
 	}

@@ -4,9 +4,9 @@
 
 #include "core/timeconv.h"
 
-#define US_PER_S INT64_C(1000000)
-#define COCOA_EPOCH_S INT64_C(978307200)      /* 2001-01-01 in Unix time */
-#define WEBKIT_EPOCH_S INT64_C(11644473600)   /* 1601-01-01 to 1970-01-01 */
+#define US_PER_S       INT64_C(1000000)
+#define COCOA_EPOCH_S  INT64_C(978307200)   /* 2001-01-01 in Unix time */
+#define WEBKIT_EPOCH_S INT64_C(11644473600) /* 1601-01-01 to 1970-01-01 */
 /* Years 0001..9999 fit comfortably; anything outside is garbage. */
 #define MIN_T (INT64_C(-62135596800) * US_PER_S)
 #define MAX_T (INT64_C(253402300799) * US_PER_S)
@@ -89,8 +89,8 @@ void th_time_format(int64_t t, char out[TH_TIME_STR_MAX])
 	}
 	civil_from_days(days, &y, &m, &d);
 	snprintf(out, TH_TIME_STR_MAX, "%04lld-%02u-%02u %02d:%02d:%02d.%06lld",
-		 (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-		 (int)(rem % 60), (long long)us);
+	         (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
+	         (int)(rem % 60), (long long)us);
 }
 
 int64_t th_time_now(void)

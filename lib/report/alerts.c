@@ -13,22 +13,19 @@ static json_t *indicator_to_json(const struct th_alert *a)
 
 	for (i = 0; i < ioc->nsources; i++)
 		json_array_append_new(colls,
-				      json_string(ioc->sources[i].collection));
+		                      json_string(ioc->sources[i].collection));
 	json_object_set_new(o, "value", json_string(ioc->value));
-	json_object_set_new(o, "type",
-			    json_string(th_ioc_kind_key(ioc->kind)));
-	json_object_set_new(o, "name",
-			    json_string(ioc->nsources
-						? ioc->sources[0].collection
-						: ""));
-	json_object_set_new(o, "stix2_file_name",
-			    json_string(ioc->nsources
-						? ioc->sources[0].file_name
-						: ""));
+	json_object_set_new(o, "type", json_string(th_ioc_kind_key(ioc->kind)));
+	json_object_set_new(
+	        o, "name",
+	        json_string(ioc->nsources ? ioc->sources[0].collection : ""));
+	json_object_set_new(
+	        o, "stix2_file_name",
+	        json_string(ioc->nsources ? ioc->sources[0].file_name : ""));
 	json_object_set_new(o, "collections", colls);
 	if (a->matched_value)
 		json_object_set_new(o, "matched_value",
-				    json_string(a->matched_value));
+		                    json_string(a->matched_value));
 	return o;
 }
 
@@ -42,18 +39,18 @@ json_t *th_alert_to_json(const struct th_alert *a)
 	json_object_set_new(o, "module", json_string(a->module));
 	json_object_set_new(o, "message", json_string(a->message));
 	json_object_set_new(o, "event_time",
-			    when[0] ? json_string(when) : json_null());
+	                    when[0] ? json_string(when) : json_null());
 	json_object_set_new(o, "event",
-			    a->record ? json_deep_copy(a->record)
-				      : json_null());
+	                    a->record ? json_deep_copy(a->record)
+	                              : json_null());
 	json_object_set_new(o, "matched_indicator",
-			    a->ioc ? indicator_to_json(a) : json_null());
+	                    a->ioc ? indicator_to_json(a) : json_null());
 	return o;
 }
 
 enum th_status th_alerts_write_json(const struct th_alert *const *alerts,
-				    size_t n, const char *module,
-				    const char *path, struct th_err *err)
+                                    size_t n, const char *module,
+                                    const char *path, struct th_err *err)
 {
 	json_t *list = json_array();
 	enum th_status st;
@@ -92,9 +89,9 @@ static void write_alert_row(FILE *f, const struct th_alert *a)
 	char *event;
 
 	th_time_format(a->event_time, when);
-	event = a->record ? json_dumps(a->record, JSON_COMPACT |
-							  JSON_PRESERVE_ORDER)
-			  : NULL;
+	event = a->record ? json_dumps(a->record,
+	                               JSON_COMPACT | JSON_PRESERVE_ORDER)
+	                  : NULL;
 	th_csv_field(f, when);
 	fputc(',', f);
 	th_csv_field(f, a->module);
@@ -107,8 +104,8 @@ static void write_alert_row(FILE *f, const struct th_alert *a)
 }
 
 enum th_status th_alerts_write_timeline(const struct th_alert *const *alerts,
-					size_t n, const char *path,
-					struct th_err *err)
+                                        size_t n, const char *path,
+                                        struct th_err *err)
 {
 	struct sorted_alert *sorted;
 	FILE *f;
@@ -123,8 +120,8 @@ enum th_status th_alerts_write_timeline(const struct th_alert *const *alerts,
 	f = fopen(path, "w");
 	if (!f) {
 		free(sorted);
-		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s",
-				  path, strerror(errno));
+		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", path,
+		                  strerror(errno));
 	}
 	fputs("\"Event Time\",\"Module\",\"Message\",\"Event\"\n", f);
 	for (i = 0; i < n; i++)
@@ -132,6 +129,6 @@ enum th_status th_alerts_write_timeline(const struct th_alert *const *alerts,
 	free(sorted);
 	if (fclose(f) != 0)
 		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", path,
-				  strerror(errno));
+		                  strerror(errno));
 	return TH_OK;
 }

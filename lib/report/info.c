@@ -72,11 +72,11 @@ static json_t *hashes_json(const struct th_info *info)
 	for (i = 0; i < info->ninputs; i++) {
 		o = json_object();
 		json_object_set_new(o, "file_path",
-				    json_string(info->inputs[i]));
+		                    json_string(info->inputs[i]));
 		json_object_set_new(o, "sha256",
-				    job.digests[i][0]
-					    ? json_string(job.digests[i])
-					    : json_null());
+		                    job.digests[i][0]
+		                            ? json_string(job.digests[i])
+		                            : json_null());
 		json_array_append_new(list, o);
 	}
 	free(job.digests);
@@ -90,12 +90,12 @@ static json_t *ioc_files_json(const struct th_iocs *iocs)
 
 	for (i = 0; i < n; i++)
 		json_array_append_new(list,
-				      json_string(th_iocs_file(iocs, i)->path));
+		                      json_string(th_iocs_file(iocs, i)->path));
 	return list;
 }
 
 enum th_status th_info_write(const struct th_info *info, const char *path,
-			     struct th_err *err)
+                             struct th_err *err)
 {
 	char when[TH_TIME_STR_MAX];
 	json_t *o = json_object();
@@ -107,9 +107,9 @@ enum th_status th_info_write(const struct th_info *info, const char *path,
 	json_object_set_new(o, "tool", json_string("tracehound"));
 	json_object_set_new(o, "version", json_string(th_version()));
 	json_object_set_new(o, "date", json_string(when));
-	json_object_set_new(o, "command", json_string(info->command_line
-							      ? info->command_line
-							      : ""));
+	json_object_set_new(
+	        o, "command",
+	        json_string(info->command_line ? info->command_line : ""));
 	json_object_set_new(o, "ioc_files", ioc_files_json(info->iocs));
 	if (info->hashes)
 		json_object_set_new(o, "hashes", hashes_json(info));

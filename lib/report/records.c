@@ -8,7 +8,7 @@
 #define JSON_FLAGS (JSON_INDENT(4) | JSON_PRESERVE_ORDER)
 
 void th_records_init(struct th_records_out *o, const char *dir,
-		     const char *slug, int object)
+                     const char *slug, int object)
 {
 	struct th_buf name;
 
@@ -27,14 +27,14 @@ static enum th_status open_out(struct th_records_out *o, struct th_err *err)
 	o->f = fopen(o->path, "w");
 	if (!o->f)
 		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s",
-				  o->path, strerror(errno));
+		                  o->path, strerror(errno));
 	if (!o->object)
 		fputs("[\n", o->f);
 	return TH_OK;
 }
 
 enum th_status th_records_write(struct th_records_out *o, const json_t *rec,
-				struct th_err *err)
+                                struct th_err *err)
 {
 	enum th_status st;
 
@@ -63,7 +63,7 @@ enum th_status th_records_close(struct th_records_out *o, struct th_err *err)
 		fputc('\n', o->f);
 		if (fclose(o->f) != 0)
 			st = th_err_set(err, TH_ERR_IO, "cannot write '%s': %s",
-					o->path, strerror(errno));
+			                o->path, strerror(errno));
 		o->f = NULL;
 	}
 	free(o->path);
@@ -72,14 +72,14 @@ enum th_status th_records_close(struct th_records_out *o, struct th_err *err)
 }
 
 enum th_status th_json_write_file(const json_t *value, const char *path,
-				  struct th_err *err)
+                                  struct th_err *err)
 {
 	FILE *f = fopen(path, "w");
 	int bad;
 
 	if (!f)
 		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", path,
-				  strerror(errno));
+		                  strerror(errno));
 	bad = json_dumpf(value, f, JSON_FLAGS) != 0;
 	bad |= fputc('\n', f) == EOF;
 	bad |= fclose(f) != 0;

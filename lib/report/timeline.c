@@ -29,8 +29,8 @@ void th_timeline_free(struct th_timeline *tl)
 }
 
 enum th_status th_timeline_add(struct th_timeline *tl, int64_t t,
-			       const char *module, const char *event,
-			       const char *description)
+                               const char *module, const char *event,
+                               const char *description)
 {
 	struct tl_event *ev;
 	size_t off = tl->text.len, cap;
@@ -49,7 +49,7 @@ enum th_status th_timeline_add(struct th_timeline *tl, int64_t t,
 		st = th_buf_add(&tl->text, event, strlen(event) + 1);
 	if (st == TH_OK)
 		st = th_buf_add(&tl->text, description,
-				strlen(description) + 1);
+		                strlen(description) + 1);
 	if (st != TH_OK) {
 		tl->text.len = off;
 		return st;
@@ -80,7 +80,7 @@ void th_csv_field(FILE *f, const char *s)
 }
 
 enum th_status th_timeline_write(struct th_timeline *tl, const char *path,
-				 struct th_err *err)
+                                 struct th_err *err)
 {
 	char when[TH_TIME_STR_MAX];
 	const char *module, *event, *desc;
@@ -91,7 +91,7 @@ enum th_status th_timeline_write(struct th_timeline *tl, const char *path,
 	f = fopen(path, "w");
 	if (!f)
 		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", path,
-				  strerror(errno));
+		                  strerror(errno));
 	fputs("\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\n", f);
 	for (i = 0; i < tl->n; i++) {
 		module = tl->text.data + tl->events[i].text;
@@ -109,6 +109,6 @@ enum th_status th_timeline_write(struct th_timeline *tl, const char *path,
 	}
 	if (fclose(f) != 0)
 		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", path,
-				  strerror(errno));
+		                  strerror(errno));
 	return TH_OK;
 }

@@ -9,7 +9,7 @@
 #include "core/timeconv.h"
 
 #define ALERT_MSG_MAX 4096
-#define ALERTS_MAX 1000000 /* a flood beyond this is itself the finding */
+#define ALERTS_MAX    1000000 /* a flood beyond this is itself the finding */
 
 struct th_source *th_run_source(struct th_run *run)
 {
@@ -40,16 +40,16 @@ enum th_status th_run_record(struct th_run *run, json_t *record)
 }
 
 void th_run_event(struct th_run *run, int64_t t, const char *event,
-		  const char *description)
+                  const char *description)
 {
 	if (t == TH_TIME_NONE || !run->output_dir)
 		return;
-	if (th_timeline_add(&run->timeline, t, cur_slug(run) ? cur_slug(run)
-							      : "",
-			    event ? event : "",
-			    description ? description : "") != TH_OK)
+	if (th_timeline_add(&run->timeline, t,
+	                    cur_slug(run) ? cur_slug(run) : "",
+	                    event ? event : "",
+	                    description ? description : "") != TH_OK)
 		th_run_log(run, TH_LOG_WARN, "%s",
-			   "timeline is full: event dropped");
+		           "timeline is full: event dropped");
 }
 
 static struct alert_slot *new_alert(struct th_run *run)
@@ -84,8 +84,8 @@ static char *format_msg(const char *fmt, va_list ap)
 }
 
 void th_run_alert(struct th_run *run, enum th_level level, int64_t t,
-		  const json_t *record, const struct th_ioc *ioc,
-		  const char *value, const char *fmt, ...)
+                  const json_t *record, const struct th_ioc *ioc,
+                  const char *value, const char *fmt, ...)
 {
 	struct alert_slot *a = new_alert(run);
 	va_list ap;
@@ -98,17 +98,17 @@ void th_run_alert(struct th_run *run, enum th_level level, int64_t t,
 	a->value = value ? strdup(value) : NULL;
 	a->record = record ? json_deep_copy(record) : NULL;
 	a->pub = (struct th_alert){
-		.level = level,
-		.module = cur_slug(run) ? cur_slug(run) : "",
-		.message = a->message ? a->message : "",
-		.event_time = t,
-		.record = a->record,
-		.ioc = ioc,
-		.matched_value = a->value,
+	        .level = level,
+	        .module = cur_slug(run) ? cur_slug(run) : "",
+	        .message = a->message ? a->message : "",
+	        .event_time = t,
+	        .record = a->record,
+	        .ioc = ioc,
+	        .matched_value = a->value,
 	};
 	run->cur_alerts++;
 	th_run_log(run, TH_LOG_DEBUG, "alert (%s): %s", th_level_name(level),
-		   a->pub.message);
+	           a->pub.message);
 }
 
 /* "Pegasus, Predator": every collection listing the indicator. */
@@ -124,8 +124,8 @@ static void collections_str(const struct th_ioc *ioc, struct th_buf *b)
 }
 
 const struct th_ioc *th_run_check(struct th_run *run, enum th_match_type type,
-				  const char *value, enum th_level level,
-				  int64_t t, const json_t *record)
+                                  const char *value, enum th_level level,
+                                  int64_t t, const json_t *record)
 {
 	const struct th_ioc *ioc;
 	struct th_buf colls;
@@ -138,15 +138,15 @@ const struct th_ioc *th_run_check(struct th_run *run, enum th_match_type type,
 	th_buf_init(&colls, 4096);
 	collections_str(ioc, &colls);
 	th_run_alert(run, level, t, record, ioc, value,
-		     "%s '%s' matches indicator '%s' (%s)",
-		     th_match_type_name(type), value, ioc->value,
-		     th_buf_str(&colls));
+	             "%s '%s' matches indicator '%s' (%s)",
+	             th_match_type_name(type), value, ioc->value,
+	             th_buf_str(&colls));
 	th_buf_free(&colls);
 	return ioc;
 }
 
 void th_run_log(struct th_run *run, enum th_log_level level, const char *fmt,
-		...)
+                ...)
 {
 	va_list ap;
 

@@ -4,6 +4,7 @@
 
 #include "run/run_int.h"
 #include "core/fsutil.h"
+#include "formats/jsonseq.h"
 
 static int selected(const struct th_run *run, const struct th_module *m)
 {
@@ -18,7 +19,7 @@ static int selected(const struct th_run *run, const struct th_module *m)
 }
 
 static struct result_slot *add_result(struct th_run *run,
-				      const struct th_module *m)
+                                      const struct th_module *m)
 {
 	struct result_slot *r;
 
@@ -41,7 +42,7 @@ static void set_message(struct result_slot *r, const char *msg)
 
 /* Writes <slug>_detected.json when the module raised alerts. */
 static void write_detected(struct th_run *run, const struct th_module *m,
-			   struct th_err *err)
+                           struct th_err *err)
 {
 	char name[256];
 	char *path;
@@ -51,9 +52,42 @@ static void write_detected(struct th_run *run, const struct th_module *m,
 	snprintf(name, sizeof(name), "%s_detected.json", m->slug);
 	path = th_path_join(run->output_dir, name);
 	if (path)
-		th_alerts_write_json((const struct th_alert *const *)run->alerts,
-				     run->nalerts, m->slug, path, err);
+		th_alerts_write_json(
+		        (const struct th_alert *const *)run->alerts,
+		        run->nalerts, m->slug, path, err);
 	free(path);
+}
+
+static int recheck_record(void *ctx, const json_t *record)
+{
+	struct th_run *run = ctx;
+
+	run->records.count++;
+	run->cur->check(run, record);
+	return 0;
+}
+
+/* check-iocs: the module's checks on the records of a results folder. */
+static enum th_status recheck_module(struct th_run *run)
+{
+	char name[256];
+	char *path;
+	enum th_status st;
+	struct th_err err = {0};
+
+	snprintf(name, sizeof(name), "%s.json", run->cur->slug);
+	path = th_path_join(run->target, name);
+	if (!path)
+		return TH_ERR_NOMEM;
+	if (!th_is_file(path)) {
+		free(path);
+		return TH_ERR_NOTFOUND;
+	}
+	st = th_jsonseq_each(path, recheck_record, run, &err);
+	if (st != TH_OK)
+		th_err_copy(&run->rec_err, &err);
+	free(path);
+	return st;
 }
 
 static void run_module(struct th_run *run, const struct th_module *m)
@@ -67,10 +101,11 @@ static void run_module(struct th_run *run, const struct th_module *m)
 	run->cur = m;
 	run->cur_alerts = 0;
 	th_err_clear(&run->rec_err);
-	th_records_init(&run->records, run->output_dir, m->slug,
-			m->shape == TH_RECORDS_OBJECT);
+	/* Re-checking reads <slug>.json; it must never rewrite it. */
+	th_records_init(&run->records, run->recheck ? NULL : run->output_dir,
+	                m->slug, m->shape == TH_RECORDS_OBJECT);
 	th_run_log(run, TH_LOG_DEBUG, "running: %s", m->title);
-	st = m->run(run);
+	st = run->recheck ? recheck_module(run) : m->run(run);
 	if (st == TH_OK && run->rec_err.status != TH_OK)
 		st = th_err_copy(&err, &run->rec_err);
 	if (th_records_close(&run->records, &err) != TH_OK && st == TH_OK)
@@ -85,7 +120,7 @@ static void run_module(struct th_run *run, const struct th_module *m)
 		th_run_log(run, TH_LOG_ERROR, "%s", r->pub.message);
 	else
 		th_run_log(run, TH_LOG_INFO, "%zu records, %zu alerts",
-			   r->pub.records, r->pub.alerts);
+		           r->pub.records, r->pub.alerts);
 	run->cur = NULL;
 }
 
@@ -98,7 +133,7 @@ static void skip_module(struct th_run *run, const struct th_module *m)
 	if (!r)
 		return;
 	snprintf(msg, sizeof(msg), "does not run on %s evidence",
-		 run->src->ops->name);
+	         th_run_source_name(run));
 	r->pub.status = TH_ERR_UNSUPPORTED;
 	set_message(r, msg);
 }
@@ -130,21 +165,21 @@ static enum th_status write_info(struct th_run *run, const char *path)
 {
 	struct input_list inputs = {0};
 	struct th_info info = {
-		.target = run->target,
-		.source = run->src->ops->name,
-		.command_line = run->command_line,
-		.iocs = run->iocs,
-		.started = run->started,
-		.hashes = run->hashes,
-		.jobs = run->jobs,
+	        .target = run->target,
+	        .source = th_run_source_name(run),
+	        .command_line = run->command_line,
+	        .iocs = run->iocs,
+	        .started = run->started,
+	        .hashes = run->hashes,
+	        .jobs = run->jobs,
 	};
 	struct th_err err = {0};
 	enum th_status st;
 	size_t i;
 
-	if (run->hashes && run->src->ops->each_input)
+	if (run->hashes && run->src && run->src->ops->each_input)
 		run->src->ops->each_input(run->src->state, add_input, &inputs,
-					  &err);
+		                          &err);
 	info.inputs = (const char *const *)inputs.paths;
 	info.ninputs = inputs.n;
 	st = th_info_write(&info, path, &run->err);
@@ -157,9 +192,9 @@ static enum th_status write_info(struct th_run *run, const char *path)
 static enum th_status write_outputs(struct th_run *run)
 {
 	static const char *const names[] = {"alerts.json", "timeline.csv",
-					    "alerts_timeline.csv", "info.json"};
+	                                    "alerts_timeline.csv", "info.json"};
 	const struct th_alert *const *alerts =
-		(const struct th_alert *const *)run->alerts;
+	        (const struct th_alert *const *)run->alerts;
 	enum th_status st = TH_OK;
 	char *path;
 	size_t i;
@@ -168,15 +203,15 @@ static enum th_status write_outputs(struct th_run *run)
 		path = th_path_join(run->output_dir, names[i]);
 		if (!path)
 			return th_err_set(&run->err, TH_ERR_NOMEM,
-					  "out of memory");
+			                  "out of memory");
 		if (i == 0)
 			st = th_alerts_write_json(alerts, run->nalerts, NULL,
-						  path, &run->err);
+			                          path, &run->err);
 		else if (i == 1)
 			st = th_timeline_write(&run->timeline, path, &run->err);
 		else if (i == 2)
 			st = th_alerts_write_timeline(alerts, run->nalerts,
-						      path, &run->err);
+			                              path, &run->err);
 		else
 			st = write_info(run, path);
 		free(path);
@@ -189,14 +224,15 @@ enum th_status th_run_execute(struct th_run *run)
 	const struct th_module *m;
 	size_t i;
 
-	if (!run->src)
+	if (!run->src && !run->recheck)
 		return th_err_set(&run->err, TH_ERR_USAGE, "%s",
-				  "the run has no open source");
+		                  "the run has no open source");
 	for (i = 0; i < th_modules_count(); i++) {
 		m = th_modules_at(i);
 		if (!selected(run, m))
 			continue;
-		if (m->sources & run->src->ops->kind)
+		if (run->recheck ? m->check != NULL
+		                 : (m->sources & run->src->ops->kind) != 0)
 			run_module(run, m);
 		else if (run->nmodules)
 			skip_module(run, m);

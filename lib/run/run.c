@@ -11,7 +11,7 @@
 #include "core/timeconv.h"
 
 static const char *const level_names[] = {"info", "low", "medium", "high",
-					  "critical"};
+                                          "critical"};
 
 const char *th_level_name(enum th_level level)
 {
@@ -31,7 +31,7 @@ static char *dup_or_null(const char *s)
 }
 
 static enum th_status copy_options(struct th_run *run,
-				   const struct th_run_options *opt)
+                                   const struct th_run_options *opt)
 {
 	size_t i;
 
@@ -41,6 +41,7 @@ static enum th_status copy_options(struct th_run *run,
 	run->iocs = opt->iocs;
 	run->hashes = opt->hashes;
 	run->jobs = opt->jobs;
+	run->recheck = opt->recheck;
 	run->log = opt->log;
 	run->log_ctx = opt->log_ctx;
 	if (!run->target || (opt->output_dir && !run->output_dir))
@@ -54,7 +55,7 @@ static enum th_status copy_options(struct th_run *run,
 		run->modules[i] = strdup(opt->modules[i]);
 		if (!run->modules[i])
 			return th_err_set(&run->err, TH_ERR_NOMEM,
-					  "out of memory");
+			                  "out of memory");
 		run->nmodules++;
 	}
 	return TH_OK;
@@ -67,29 +68,29 @@ static enum th_status check_modules(struct th_run *run)
 	for (i = 0; i < run->nmodules; i++)
 		if (!th_modules_find(run->modules[i]))
 			return th_err_set(&run->err, TH_ERR_USAGE,
-					  "unknown module '%s'",
-					  run->modules[i]);
+			                  "unknown module '%s'",
+			                  run->modules[i]);
 	return TH_OK;
 }
 
 static enum th_status pick_source(struct th_run *run, const char *forced,
-				  const struct th_source_ops **ops)
+                                  const struct th_source_ops **ops)
 {
 	if (access(run->target, F_OK) != 0)
 		return th_err_set(&run->err, TH_ERR_IO, "cannot open '%s': %s",
-				  run->target, strerror(errno));
+		                  run->target, strerror(errno));
 	if (forced) {
 		*ops = th_sources_find(forced);
 		if (!*ops)
 			return th_err_set(&run->err, TH_ERR_USAGE,
-					  "unknown source '%s'", forced);
+			                  "unknown source '%s'", forced);
 		return TH_OK;
 	}
 	*ops = th_sources_bid(run->target);
 	if (!*ops)
 		return th_err_set(&run->err, TH_ERR_NOTFOUND,
-				  "'%s' is not recognised as evidence",
-				  run->target);
+		                  "'%s' is not recognised as evidence",
+		                  run->target);
 	return TH_OK;
 }
 
@@ -100,11 +101,11 @@ static enum th_status open_output(struct th_run *run)
 
 	if (!run->output_dir)
 		return TH_OK;
-	if (th_path_inside(run->output_dir, run->target))
+	if (!run->recheck && th_path_inside(run->output_dir, run->target))
 		return th_err_set(&run->err, TH_ERR_USAGE,
-				  "refusing to write results to '%s': it is "
-				  "inside the evidence '%s'",
-				  run->output_dir, run->target);
+		                  "refusing to write results to '%s': it is "
+		                  "inside the evidence '%s'",
+		                  run->output_dir, run->target);
 	st = th_mkdir_p(run->output_dir, 0, &run->err);
 	if (st != TH_OK)
 		return st;
@@ -112,14 +113,13 @@ static enum th_status open_output(struct th_run *run)
 	run->logf = logpath ? fopen(logpath, "w") : NULL;
 	if (!run->logf)
 		st = th_err_set(&run->err, TH_ERR_IO, "cannot write '%s': %s",
-				logpath ? logpath : "command.log",
-				strerror(errno));
+		                logpath ? logpath : "command.log",
+		                strerror(errno));
 	free(logpath);
 	return st;
 }
 
-enum th_status th_run_new(struct th_run **out,
-			  const struct th_run_options *opt)
+enum th_status th_run_new(struct th_run **out, const struct th_run_options *opt)
 {
 	const struct th_source_ops *ops = NULL;
 	struct th_run *run;
@@ -133,7 +133,10 @@ enum th_status th_run_new(struct th_run **out,
 	st = copy_options(run, opt);
 	if (st == TH_OK)
 		st = check_modules(run);
-	if (st == TH_OK)
+	if (st == TH_OK && run->recheck && !th_is_dir(run->target))
+		st = th_err_set(&run->err, TH_ERR_USAGE,
+		                "'%s' is not a results folder", run->target);
+	else if (st == TH_OK && !run->recheck)
 		st = pick_source(run, opt->source, &ops);
 	if (st == TH_OK)
 		st = open_output(run);
@@ -141,25 +144,31 @@ enum th_status th_run_new(struct th_run **out,
 		return st;
 	if (run->command_line)
 		th_run_log(run, TH_LOG_INFO, "command: %s", run->command_line);
+	if (run->recheck) {
+		th_run_log(run, TH_LOG_INFO,
+		           "tracehound %s re-checking results in '%s'",
+		           th_version(), run->target);
+		return TH_OK;
+	}
 	th_run_log(run, TH_LOG_INFO, "tracehound %s checking '%s' as %s",
-		   th_version(), run->target, ops->name);
+	           th_version(), run->target, ops->name);
 	return th_source_open(ops, run->target, &run->src, &run->err);
 }
 
 void th_run_logv(struct th_run *run, enum th_log_level level,
-		 const char *module, const char *fmt, va_list ap)
+                 const char *module, const char *fmt, va_list ap)
 {
 	static const char *const names[] = {"debug", "info", "warning",
-					    "error"};
+	                                    "error"};
 	char msg[2048], when[TH_TIME_STR_MAX];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (run->logf) {
 		th_time_format(th_time_now(), when);
 		fprintf(run->logf, "%s %s %s%s%s\n", when,
-			names[(unsigned)level <= TH_LOG_ERROR ? level : 0],
-			module ? "[" : "", module ? module : "",
-			module ? "] " : "");
+		        names[(unsigned)level <= TH_LOG_ERROR ? level : 0],
+		        module ? "[" : "", module ? module : "",
+		        module ? "] " : "");
 		fputs(msg, run->logf);
 		fputc('\n', run->logf);
 	}
@@ -200,6 +209,8 @@ const char *th_run_error(const struct th_run *run)
 
 const char *th_run_source_name(const struct th_run *run)
 {
+	if (run->recheck)
+		return "results";
 	return run->src ? run->src->ops->name : NULL;
 }
 
@@ -208,8 +219,7 @@ size_t th_run_nresults(const struct th_run *run)
 	return run->nresults;
 }
 
-const struct th_module_result *th_run_result(const struct th_run *run,
-					     size_t i)
+const struct th_module_result *th_run_result(const struct th_run *run, size_t i)
 {
 	return i < run->nresults ? &run->results[i].pub : NULL;
 }

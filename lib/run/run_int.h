@@ -31,6 +31,7 @@ struct th_run {
 	const struct th_iocs *iocs;
 	int hashes;
 	int jobs;
+	int recheck;
 	th_log_fn log;
 	void *log_ctx;
 

@@ -6,7 +6,7 @@
 #include <tracehound/th_run.h>
 
 static const struct th_source_ops *const sources[] = {
-	&th_source_ios_backup,
+    &th_source_ios_backup,
 };
 
 #define NSOURCES (sizeof(sources) / sizeof(sources[0]))
@@ -49,9 +49,8 @@ const struct th_source_ops *th_sources_bid(const char *path)
 	return best;
 }
 
-enum th_status th_source_open(const struct th_source_ops *ops,
-			      const char *path, struct th_source **out,
-			      struct th_err *err)
+enum th_status th_source_open(const struct th_source_ops *ops, const char *path,
+                              struct th_source **out, struct th_err *err)
 {
 	struct th_source *src;
 	enum th_status st;
@@ -84,12 +83,12 @@ void th_source_free(struct th_source *src)
 }
 
 enum th_status th_source_find(struct th_source *src,
-			      const struct th_artifact *art, th_file_fn fn,
-			      void *ctx, struct th_err *err)
+                              const struct th_artifact *art, th_file_fn fn,
+                              void *ctx, struct th_err *err)
 {
 	if (!src->ops->find)
 		return th_err_set(err, TH_ERR_NOTFOUND, "%s",
-				  "this source holds no such artifact");
+		                  "this source holds no such artifact");
 	return src->ops->find(src->state, art, fn, ctx, err);
 }
 
