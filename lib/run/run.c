@@ -165,7 +165,7 @@ void th_run_logv(struct th_run *run, enum th_log_level level,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (run->logf) {
 		th_time_format(th_time_now(), when);
-		fprintf(run->logf, "%s %s %s%s%s\n", when,
+		fprintf(run->logf, "%s %s %s%s%s", when,
 		        names[(unsigned)level <= TH_LOG_ERROR ? level : 0],
 		        module ? "[" : "", module ? module : "",
 		        module ? "] " : "");
