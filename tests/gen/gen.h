@@ -1,0 +1,146 @@
+/*
+ * Synthetic evidence for tests, the demo and the benchmark. Everything a
+ * generator writes is deterministic for a given seed (fixed clock, seeded
+ * pseudo-random filler), so runs can be compared with golden files.
+ *
+ * Generators never read evidence; they only write into the folder they
+ * are given, which must not already hold a backup.
+ */
+#ifndef TH_GEN_H
+#define TH_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <plist/plist.h>
+#include <tracehound/th_status.h>
+#include "core/buf.h"
+#include "core/err.h"
+
+/* The fixed clock: "Last Backup Date" of every generated backup, in Unix
+ * seconds (2022-10-03 09:00:00 UTC). Planted traces sit before it. */
+#define TH_GEN_BACKUP_TIME INT64_C(1664787600)
+
+#define TH_GEN_SEED_DEFAULT 1
+
+/* Filler rows are capped so a typo cannot fill a disk. */
+#define TH_GEN_ROWS_MAX ((size_t)10000000)
+
+struct th_gen_backup_opts {
+	int infected;  /* plant the traces, not only the look-alikes */
+	size_t rows;   /* extra benign Manifest rows (no stored files) */
+	uint64_t seed; /* filler and device identifiers derive from it */
+};
+
+/*
+ * Writes an unencrypted iOS backup into `dir` (created if needed; it must
+ * not hold a Manifest.db already): Info.plist (XML), Manifest.plist,
+ * Status.plist, Manifest.db and the stored files of the planted rows.
+ * TH_ERR_IO / TH_ERR_USAGE / TH_ERR_NOMEM with a message in err.
+ */
+enum th_status th_gen_backup(const char *dir,
+                             const struct th_gen_backup_opts *opt,
+                             struct th_err *err);
+
+/* How many Manifest rows th_gen_backup writes besides the filler. */
+size_t th_gen_backup_nplanted(int infected);
+
+/* --- the planting table (gen_plant.c) --- */
+
+enum th_gen_when {
+	TH_GEN_INFECTED = 1u << 0, /* only in infected backups */
+	TH_GEN_CLEAN = 1u << 1,    /* only in clean backups */
+	TH_GEN_ALWAYS = TH_GEN_INFECTED | TH_GEN_CLEAN
+};
+
+/* Fills `out` with a stored file's contents (e.g. an SQLite image). */
+typedef enum th_status (*th_gen_make_fn)(struct th_buf *out,
+                                         struct th_err *err);
+
+/*
+ * One planted Manifest row. A trace is a row an alert must come from; a
+ * look-alike is a row no alert may come from. The contents are `text`,
+ * else what `make` produces, else none (a row without a stored file).
+ */
+struct th_gen_plant {
+	unsigned when; /* enum th_gen_when bits */
+	const char *domain;
+	const char *path; /* relativePath */
+	int64_t flags;    /* 1 file, 2 directory, 4 symlink */
+	int64_t birth;    /* Unix seconds; modified and changed follow */
+	const char *text;
+	th_gen_make_fn make;
+	const char *why; /* what it stands for, for readers and tests */
+};
+
+extern const struct th_gen_plant th_gen_backup_plants[];
+extern const size_t th_gen_backup_nplants;
+
+/* --- helpers for generators (gen_manifest.c) --- */
+
+/* hex(SHA1(domain "-" relative_path)), as backups name stored files. */
+void th_gen_file_id(const char *domain, const char *relative_path,
+                    char out[41]);
+
+/* Writes a plist to a new file (binary, or XML when `xml` is set). */
+enum th_status th_gen_plist_write(const char *path, plist_t root, int xml,
+                                  struct th_err *err);
+
+/* Writes bytes to a new file (fails if it exists). */
+enum th_status th_gen_file_write(const char *path, const void *data, size_t len,
+                                 struct th_err *err);
+
+/* Runs an SQL script on an empty in-memory database and puts the
+ * database file's bytes in `out`: evidence SQLite files in one call. */
+enum th_status th_gen_sqlite_image(const char *sql, struct th_buf *out,
+                                   struct th_err *err);
+
+/* One Manifest.db row's metadata. Zero fields get defaults: mode from
+ * flags, modified/changed = birth, protection class 3 for files. */
+struct th_gen_entry {
+	const char *domain;
+	const char *relative_path;
+	int64_t flags;
+	int64_t birth; /* Unix seconds */
+	int64_t modified;
+	int64_t changed;
+	int64_t size; /* rows with contents: the contents' length */
+	int64_t inode;
+	int64_t mode;
+	int64_t protection_class;
+};
+
+/* A Manifest.db being written, in one transaction. */
+struct th_gen_manifest;
+
+/* Creates <backup_dir>/Manifest.db (it must not exist) with the Files and
+ * Properties tables. Free with th_gen_manifest_close or _free. */
+enum th_status th_gen_manifest_open(const char *backup_dir,
+                                    struct th_gen_manifest **out,
+                                    struct th_err *err);
+
+/* Adds a row whose `file` column is an MBFile NSKeyedArchiver plist.
+ * With `data` (len may be 0) the contents are also stored at
+ * <fileID[0:2]>/<fileID>; with NULL the row has no stored file. */
+enum th_status th_gen_manifest_add(struct th_gen_manifest *m,
+                                   const struct th_gen_entry *e,
+                                   const void *data, size_t len,
+                                   struct th_err *err);
+
+/* The MBFile blob th_gen_manifest_add would write for `e`. */
+enum th_status th_gen_mbfile(struct th_gen_manifest *m,
+                             const struct th_gen_entry *e, struct th_buf *out,
+                             struct th_err *err);
+
+size_t th_gen_manifest_rows(const struct th_gen_manifest *m);
+
+/* Creates the indexes, commits and frees. */
+enum th_status th_gen_manifest_close(struct th_gen_manifest *m,
+                                     struct th_err *err);
+
+/* Frees without committing (after an error). NULL is fine. */
+void th_gen_manifest_free(struct th_gen_manifest *m);
+
+/* A small seeded generator (splitmix64) for filler. */
+uint64_t th_gen_rand(uint64_t *state);
+
+#endif
