@@ -1,0 +1,274 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "formats/sqlite_ev.h"
+
+#define SQLITE_MAGIC "SQLite format 3"
+
+static enum th_status check_header(const char *path, struct th_err *err)
+{
+	char hdr[16];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return th_err_set(err, TH_ERR_IO, "cannot open '%s': %s", path,
+		                  strerror(errno));
+	n = read(fd, hdr, sizeof(hdr));
+	close(fd);
+	if (n != (ssize_t)sizeof(hdr) || memcmp(hdr, SQLITE_MAGIC, 16) != 0)
+		return th_err_set(err, TH_ERR_FORMAT,
+		                  "cannot open '%s': not a SQLite database",
+		                  path);
+	return TH_OK;
+}
+
+/* "file://<absolute path>?immutable=1", with the characters a URI would
+ * read as syntax %-encoded. The absolute path comes from realpath, so it
+ * starts with exactly one '/' and "//" cannot be read as an authority. */
+static char *immutable_uri(const char *path)
+{
+	struct th_buf b;
+	char *abs = realpath(path, NULL);
+	const char *p;
+	enum th_status st;
+
+	if (!abs)
+		return NULL;
+	th_buf_init(&b, 4 * (size_t)PATH_MAX);
+	st = th_buf_adds(&b, "file://");
+	for (p = abs; st == TH_OK && *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			st = th_buf_printf(&b, "%%%02X", (unsigned char)*p);
+		else
+			st = th_buf_addc(&b, *p);
+	}
+	if (st == TH_OK)
+		st = th_buf_adds(&b, "?immutable=1");
+	free(abs);
+	if (st != TH_OK) {
+		th_buf_free(&b);
+		return NULL;
+	}
+	return th_buf_take(&b, NULL);
+}
+
+static enum th_status copy_file(const char *from, const char *to,
+                                struct th_err *err)
+{
+	enum th_status st = TH_OK;
+	char buf[65536];
+	ssize_t n, w, off;
+	int in, out = -1;
+
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in >= 0)
+		out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (in < 0 || out < 0) {
+		st = th_err_set(err, TH_ERR_IO, "cannot copy '%s': %s", from,
+		                strerror(errno));
+		goto out;
+	}
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		for (off = 0; n > 0 && off < n; off += w)
+			if ((w = write(out, buf + off, (size_t)(n - off))) < 0)
+				break;
+		if (n < 0 || off < n) {
+			st = th_err_set(err, TH_ERR_IO, "cannot copy '%s': %s",
+			                from, strerror(errno));
+			goto out;
+		}
+	}
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0 && st == TH_OK)
+		st = th_err_set(err, TH_ERR_IO, "cannot copy '%s': %s", from,
+		                strerror(errno));
+	return st;
+}
+
+/* Copies path and path-wal into the private folder; *copy is the new
+ * database path (malloc'ed). */
+static enum th_status copy_with_wal(struct th_sqlite *s, const char *path,
+                                    const char *wal, char **copy,
+                                    struct th_err *err)
+{
+	enum th_status st;
+	char *copy_wal = NULL;
+
+	*copy = NULL;
+	st = th_tmpdir_new(&s->tmp, err);
+	if (st != TH_OK)
+		return st;
+	*copy = th_path_join(s->tmp.path, "db");
+	copy_wal = th_path_join(s->tmp.path, "db-wal");
+	if (!*copy || !copy_wal)
+		st = th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	if (st == TH_OK)
+		st = copy_file(path, *copy, err);
+	if (st == TH_OK)
+		st = copy_file(wal, copy_wal, err);
+	free(copy_wal);
+	return st;
+}
+
+/* SQLite's advice for databases from an attacker ("Defense Against The
+ * Dark Arts"): defensive mode, no extensions, untrusted schema, cell size
+ * checks; triggers off as we only read. */
+static void harden(sqlite3 *db)
+{
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 1, NULL);
+	sqlite3_busy_timeout(db, 0);
+	sqlite3_exec(db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA cell_size_check = 1", NULL, NULL, NULL);
+}
+
+static int has_wal(const char *wal)
+{
+	struct stat st;
+
+	return wal && stat(wal, &st) == 0 && S_ISREG(st.st_mode) &&
+	       st.st_size > 0;
+}
+
+/* Opens the connection: the evidence itself, or its private copy. */
+static enum th_status open_db(struct th_sqlite *s, const char *path,
+                              struct th_err *err)
+{
+	char *wal = NULL, *target = NULL;
+	enum th_status st = TH_OK;
+	int rc, flags = SQLITE_OPEN_FULLMUTEX;
+
+	wal = malloc(strlen(path) + sizeof("-wal"));
+	if (wal)
+		snprintf(wal, strlen(path) + sizeof("-wal"), "%s-wal", path);
+	if (has_wal(wal)) {
+		st = copy_with_wal(s, path, wal, &target, err);
+		flags |= SQLITE_OPEN_READWRITE;
+	} else {
+		target = immutable_uri(path);
+		flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+		if (!target)
+			st = th_err_set(err, TH_ERR_IO, "cannot open '%s': %s",
+			                path, strerror(errno ? errno : ENOMEM));
+	}
+	if (st == TH_OK) {
+		rc = sqlite3_open_v2(target, &s->db, flags, NULL);
+		if (rc != SQLITE_OK)
+			st = th_err_set(err, TH_ERR_IO, "cannot open '%s': %s",
+			                path,
+			                s->db ? sqlite3_errmsg(s->db)
+			                      : sqlite3_errstr(rc));
+	}
+	free(wal);
+	free(target);
+	return st;
+}
+
+enum th_status th_sqlite_open(const char *path, struct th_sqlite **out,
+                              struct th_err *err)
+{
+	struct th_sqlite *s = NULL;
+	enum th_status st;
+	int rc;
+
+	*out = NULL;
+	st = check_header(path, err);
+	if (st != TH_OK)
+		return st;
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->name = strdup(path))) {
+		st = th_err_set(err, TH_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	st = open_db(s, path, err);
+	if (st != TH_OK)
+		goto out;
+	harden(s->db);
+	/* Reads the schema now: damage shows here, naming the file. */
+	rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL,
+	                  NULL, NULL);
+	if (rc == SQLITE_NOTADB)
+		st = th_err_set(err, TH_ERR_FORMAT,
+		                "cannot open '%s': not a SQLite database",
+		                path);
+	else if (rc != SQLITE_OK)
+		st = th_sqlite_error(s, err);
+out:
+	if (st != TH_OK)
+		th_sqlite_close(s);
+	else
+		*out = s;
+	return st;
+}
+
+void th_sqlite_close(struct th_sqlite *s)
+{
+	if (!s)
+		return;
+	sqlite3_close_v2(s->db);
+	th_tmpdir_free(&s->tmp);
+	free(s->name);
+	free(s);
+}
+
+enum th_status th_sqlite_error(const struct th_sqlite *s, struct th_err *err)
+{
+	int rc = sqlite3_errcode(s->db) & 0xff;
+
+	if (rc == SQLITE_NOMEM)
+		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+		return th_err_set(err, TH_ERR_FORMAT,
+		                  "cannot read '%s': database disk image is "
+		                  "malformed",
+		                  s->name);
+	return th_err_set(err, TH_ERR_IO, "cannot read '%s': %s", s->name,
+	                  sqlite3_errmsg(s->db));
+}
+
+/* Runs a query with text parameters; 1 when it returns a row. */
+static int exists(sqlite3 *db, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt *stmt = NULL;
+	int found;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
+	found = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	return found;
+}
+
+int th_sqlite_has_table(sqlite3 *db, const char *table)
+{
+	return exists(db,
+	              "SELECT 1 FROM sqlite_master WHERE type IN "
+	              "('table', 'view') AND name = ?1 COLLATE NOCASE",
+	              table, NULL);
+}
+
+int th_sqlite_has_column(sqlite3 *db, const char *table, const char *column)
+{
+	return exists(db,
+	              "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2 "
+	              "COLLATE NOCASE",
+	              table, column);
+}
