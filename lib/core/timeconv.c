@@ -1,5 +1,4 @@
 #include <math.h>
-#include <stdio.h>
 #include <time.h>
 
 #include "core/timeconv.h"
@@ -66,10 +65,24 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* Writes n digits of v, zero-padded, and returns the end. Faster than
+ * snprintf, which matters when a timeline has a million lines. */
+static char *put_digits(char *p, int64_t v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
 void th_time_format(int64_t t, char out[TH_TIME_STR_MAX])
 {
 	int64_t secs, days, rem, us, y;
 	unsigned m, d;
+	char *p = out;
 
 	if (t == TH_TIME_NONE || t < MIN_T || t > MAX_T) {
 		out[0] = '\0';
@@ -88,9 +101,20 @@ void th_time_format(int64_t t, char out[TH_TIME_STR_MAX])
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
-	snprintf(out, TH_TIME_STR_MAX, "%04lld-%02u-%02u %02d:%02d:%02d.%06lld",
-	         (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-	         (int)(rem % 60), (long long)us);
+	p = put_digits(p, y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p++ = ' ';
+	p = put_digits(p, rem / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, rem / 60 % 60, 2);
+	*p++ = ':';
+	p = put_digits(p, rem % 60, 2);
+	*p++ = '.';
+	p = put_digits(p, us, 6);
+	*p = '\0';
 }
 
 int64_t th_time_now(void)

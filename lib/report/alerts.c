@@ -86,20 +86,22 @@ static int cmp_alert_time(const void *pa, const void *pb)
 static void write_alert_row(FILE *f, const struct th_alert *a)
 {
 	char when[TH_TIME_STR_MAX];
+	const char *fields[4];
+	struct th_buf line;
 	char *event;
 
 	th_time_format(a->event_time, when);
 	event = a->record ? json_dumps(a->record,
 	                               JSON_COMPACT | JSON_PRESERVE_ORDER)
 	                  : NULL;
-	th_csv_field(f, when);
-	fputc(',', f);
-	th_csv_field(f, a->module);
-	fputc(',', f);
-	th_csv_field(f, a->message);
-	fputc(',', f);
-	th_csv_field(f, event ? event : "");
-	fputc('\n', f);
+	fields[0] = when;
+	fields[1] = a->module;
+	fields[2] = a->message;
+	fields[3] = event ? event : "";
+	th_buf_init(&line, (size_t)1 << 30);
+	if (th_csv_line(&line, fields, 4) == TH_OK)
+		fwrite(line.data, 1, line.len, f);
+	th_buf_free(&line);
 	free(event);
 }
 

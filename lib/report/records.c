@@ -14,6 +14,7 @@ void th_records_init(struct th_records_out *o, const char *dir,
 
 	memset(o, 0, sizeof(*o));
 	o->object = object;
+	th_buf_init(&o->out, (size_t)1 << 30);
 	if (!dir)
 		return;
 	th_buf_init(&name, 4096);
@@ -33,6 +34,11 @@ static enum th_status open_out(struct th_records_out *o, struct th_err *err)
 	return TH_OK;
 }
 
+static int to_buf(const char *data, size_t len, void *ctx)
+{
+	return th_buf_add(ctx, data, len) == TH_OK ? 0 : -1;
+}
+
 enum th_status th_records_write(struct th_records_out *o, const json_t *rec,
                                 struct th_err *err)
 {
@@ -48,7 +54,11 @@ enum th_status th_records_write(struct th_records_out *o, const json_t *rec,
 	} else if (!o->object) {
 		fputs(",\n", o->f);
 	}
-	if (json_dumpf(rec, o->f, JSON_FLAGS) != 0)
+	/* jansson's dumpf writes token by token; one buffer and one fwrite
+	 * a record is several times faster on large modules. */
+	th_buf_reset(&o->out);
+	if (json_dump_callback(rec, to_buf, &o->out, JSON_FLAGS) != 0 ||
+	    fwrite(o->out.data, 1, o->out.len, o->f) != o->out.len)
 		return th_err_set(err, TH_ERR_IO, "cannot write '%s'", o->path);
 	return TH_OK;
 }
@@ -68,6 +78,7 @@ enum th_status th_records_close(struct th_records_out *o, struct th_err *err)
 	}
 	free(o->path);
 	o->path = NULL;
+	th_buf_free(&o->out);
 	return st;
 }
 

@@ -17,6 +17,7 @@
 struct th_records_out {
 	char *path;
 	FILE *f;
+	struct th_buf out; /* one record's text, written with one fwrite */
 	int object; /* one object instead of a list */
 	size_t count;
 };
@@ -46,8 +47,11 @@ enum th_status th_timeline_write(struct th_timeline *tl, const char *path,
 				 struct th_err *err);
 
 /* --- CSV --- */
-/* Appends `s` as a quoted CSV field ("" doubled). */
-void th_csv_field(FILE *f, const char *s);
+/* Appends `s` to b as a quoted CSV field ("" doubled). */
+enum th_status th_csv_field(struct th_buf *b, const char *s);
+/* Appends the fields as one CSV line ending in "\n". */
+enum th_status th_csv_line(struct th_buf *b, const char *const *fields,
+			   size_t n);
 
 /* --- alerts --- */
 /* The JSON form of an alert as alerts.json holds it. New reference. */

@@ -68,24 +68,80 @@ static int cmp_event(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : (a->seq > b->seq);
 }
 
-void th_csv_field(FILE *f, const char *s)
+enum th_status th_csv_field(struct th_buf *b, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
+	const char *q;
+	enum th_status st = th_buf_addc(b, '"');
+
+	/* Copy runs between quotes in one go; double each quote. */
+	while (st == TH_OK && (q = strchr(s, '"')) != NULL) {
+		st = th_buf_add(b, s, (size_t)(q - s) + 1);
+		if (st == TH_OK)
+			st = th_buf_addc(b, '"');
+		s = q + 1;
 	}
-	fputc('"', f);
+	if (st == TH_OK)
+		st = th_buf_adds(b, s);
+	if (st == TH_OK)
+		st = th_buf_addc(b, '"');
+	return st;
+}
+
+enum th_status th_csv_line(struct th_buf *b, const char *const *fields,
+                           size_t n)
+{
+	enum th_status st = TH_OK;
+	size_t i;
+
+	for (i = 0; i < n && st == TH_OK; i++) {
+		if (i)
+			st = th_buf_addc(b, ',');
+		if (st == TH_OK)
+			st = th_csv_field(b, fields[i]);
+	}
+	return st == TH_OK ? th_buf_addc(b, '\n') : st;
+}
+
+#define FLUSH_AT (1u << 20)
+
+static enum th_status flush(struct th_buf *b, FILE *f)
+{
+	if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
+		return TH_ERR_IO;
+	th_buf_reset(b);
+	return TH_OK;
+}
+
+static enum th_status write_events(struct th_timeline *tl, FILE *f)
+{
+	char when[TH_TIME_STR_MAX];
+	const char *fields[4];
+	struct th_buf b;
+	enum th_status st = TH_OK;
+	size_t i;
+
+	th_buf_init(&b, (size_t)1 << 30);
+	for (i = 0; i < tl->n && st == TH_OK; i++) {
+		th_time_format(tl->events[i].t, when);
+		fields[0] = when;
+		fields[1] = tl->text.data + tl->events[i].text;
+		fields[2] = fields[1] + strlen(fields[1]) + 1;
+		fields[3] = fields[2] + strlen(fields[2]) + 1;
+		st = th_csv_line(&b, fields, 4);
+		if (st == TH_OK && b.len >= FLUSH_AT)
+			st = flush(&b, f);
+	}
+	if (st == TH_OK)
+		st = flush(&b, f);
+	th_buf_free(&b);
+	return st;
 }
 
 enum th_status th_timeline_write(struct th_timeline *tl, const char *path,
                                  struct th_err *err)
 {
-	char when[TH_TIME_STR_MAX];
-	const char *module, *event, *desc;
+	enum th_status st;
 	FILE *f;
-	size_t i;
 
 	qsort(tl->events, tl->n, sizeof(*tl->events), cmp_event);
 	f = fopen(path, "w");
@@ -93,22 +149,9 @@ enum th_status th_timeline_write(struct th_timeline *tl, const char *path,
 		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", path,
 		                  strerror(errno));
 	fputs("\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\n", f);
-	for (i = 0; i < tl->n; i++) {
-		module = tl->text.data + tl->events[i].text;
-		event = module + strlen(module) + 1;
-		desc = event + strlen(event) + 1;
-		th_time_format(tl->events[i].t, when);
-		th_csv_field(f, when);
-		fputc(',', f);
-		th_csv_field(f, module);
-		fputc(',', f);
-		th_csv_field(f, event);
-		fputc(',', f);
-		th_csv_field(f, desc);
-		fputc('\n', f);
-	}
-	if (fclose(f) != 0)
-		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", path,
-		                  strerror(errno));
+	st = write_events(tl, f);
+	if (fclose(f) != 0 || st != TH_OK)
+		return th_err_set(err, st == TH_OK ? TH_ERR_IO : st,
+		                  "cannot write '%s'", path);
 	return TH_OK;
 }
