@@ -51,6 +51,22 @@ static void test_time_epochs(void **state)
 	assert_true(th_time_from_android_ms(INT64_MIN) == TH_TIME_NONE);
 }
 
+static void test_time_parse_round_trip(void **state)
+{
+	char s[TH_TIME_STR_MAX];
+	int64_t t = th_time_from_unix(1626604800.25);
+
+	th_time_format(t, s);
+	assert_true(th_time_parse(s) == t);
+	assert_true(th_time_parse("2000-02-29 00:00:00") ==
+	            th_time_from_unix(951782400));
+	assert_true(th_time_parse("1969-12-31 23:59:59.5") == -INT64_C(500000));
+	assert_true(th_time_parse("2021-13-01 00:00:00") == TH_TIME_NONE);
+	assert_true(th_time_parse("2021-01-01") == TH_TIME_NONE);
+	assert_true(th_time_parse("") == TH_TIME_NONE);
+	assert_true(th_time_parse(NULL) == TH_TIME_NONE);
+}
+
 static void test_buf_limit(void **state)
 {
 	struct th_buf b;
@@ -314,6 +330,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_time_format),
 	        cmocka_unit_test(test_time_epochs),
+	        cmocka_unit_test(test_time_parse_round_trip),
 	        cmocka_unit_test(test_buf_limit),
 	        cmocka_unit_test(test_json_string_repairs_utf8),
 	        cmocka_unit_test(test_pool_runs_every_job),

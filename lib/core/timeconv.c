@@ -1,4 +1,5 @@
 #include <math.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/timeconv.h"
@@ -115,6 +116,60 @@ void th_time_format(int64_t t, char out[TH_TIME_STR_MAX])
 	*p++ = '.';
 	p = put_digits(p, us, 6);
 	*p = '\0';
+}
+
+/* The inverse of civil_from_days. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* Reads exactly n digits; -1 if any is not a digit. */
+static int64_t get_digits(const char *s, int n)
+{
+	int64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int64_t th_time_parse(const char *s)
+{
+	int64_t y, mo, d, h, mi, sec, us = 0, scale = 100000;
+	size_t i;
+
+	if (!s || strlen(s) < 19 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
+		return TH_TIME_NONE;
+	y = get_digits(s, 4);
+	mo = get_digits(s + 5, 2);
+	d = get_digits(s + 8, 2);
+	h = get_digits(s + 11, 2);
+	mi = get_digits(s + 14, 2);
+	sec = get_digits(s + 17, 2);
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || sec < 0 || sec > 60)
+		return TH_TIME_NONE;
+	if (s[19] == '.')
+		for (i = 20; i < 26 && s[i] >= '0' && s[i] <= '9'; i++) {
+			us += (s[i] - '0') * scale;
+			scale /= 10;
+		}
+	return (days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	        h * 3600 + mi * 60 + sec) *
+	               US_PER_S +
+	       us;
 }
 
 int64_t th_time_now(void)

@@ -21,6 +21,10 @@ int64_t th_time_from_android_ms(int64_t millis);
 /* Writes "YYYY-MM-DD HH:MM:SS.ffffff" (UTC); "" for TH_TIME_NONE. */
 void th_time_format(int64_t t, char out[TH_TIME_STR_MAX]);
 
+/* Parses "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC, as tracehound and MVT
+ * write times) back to µs; TH_TIME_NONE when it is not such a time. */
+int64_t th_time_parse(const char *s);
+
 /* The current time. */
 int64_t th_time_now(void);
 

@@ -66,6 +66,14 @@ const struct th_ioc *th_run_check(struct th_run *run, enum th_match_type type,
 				  const char *value, enum th_level level,
 				  int64_t t, const json_t *record);
 
+/* Says why the module could not run; returns `status`, so a module can
+ * `return th_run_fail(run, TH_ERR_NOTFOUND, "no Info.plist in '%s'", d)`.
+ * The message becomes the module's result message, shown to the user
+ * ("skipped: ..." for TH_ERR_NOTFOUND, "error: ..." otherwise). */
+enum th_status th_run_fail(struct th_run *run, enum th_status status,
+			   const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 void th_run_log(struct th_run *run, enum th_log_level level, const char *fmt,
 		...) __attribute__((format(printf, 3, 4)));
 

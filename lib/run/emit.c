@@ -155,6 +155,18 @@ void th_run_log(struct th_run *run, enum th_log_level level, const char *fmt,
 	va_end(ap);
 }
 
+enum th_status th_run_fail(struct th_run *run, enum th_status status,
+                           const char *fmt, ...)
+{
+	va_list ap;
+
+	run->mod_err.status = status;
+	va_start(ap, fmt);
+	vsnprintf(run->mod_err.msg, sizeof(run->mod_err.msg), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
 json_t *th_json_time(int64_t t)
 {
 	char when[TH_TIME_STR_MAX];

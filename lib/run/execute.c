@@ -101,11 +101,14 @@ static void run_module(struct th_run *run, const struct th_module *m)
 	run->cur = m;
 	run->cur_alerts = 0;
 	th_err_clear(&run->rec_err);
+	th_err_clear(&run->mod_err);
 	/* Re-checking reads <slug>.json; it must never rewrite it. */
 	th_records_init(&run->records, run->recheck ? NULL : run->output_dir,
 	                m->slug, m->shape == TH_RECORDS_OBJECT);
 	th_run_log(run, TH_LOG_DEBUG, "running: %s", m->title);
 	st = run->recheck ? recheck_module(run) : m->run(run);
+	if (st != TH_OK && run->mod_err.msg[0])
+		th_err_copy(&err, &run->mod_err);
 	if (st == TH_OK && run->rec_err.status != TH_OK)
 		st = th_err_copy(&err, &run->rec_err);
 	if (th_records_close(&run->records, &err) != TH_OK && st == TH_OK)
@@ -116,7 +119,9 @@ static void run_module(struct th_run *run, const struct th_module *m)
 	r->pub.alerts = run->cur_alerts;
 	if (st != TH_OK)
 		set_message(r, err.msg[0] ? err.msg : th_status_str(st));
-	if (st != TH_OK && st != TH_ERR_NOTFOUND)
+	if (st == TH_ERR_NOTFOUND)
+		th_run_log(run, TH_LOG_INFO, "skipped: %s", r->pub.message);
+	else if (st != TH_OK)
 		th_run_log(run, TH_LOG_ERROR, "%s", r->pub.message);
 	else
 		th_run_log(run, TH_LOG_INFO, "%zu records, %zu alerts",

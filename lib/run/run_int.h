@@ -45,6 +45,7 @@ struct th_run {
 	struct th_records_out records;
 	size_t cur_alerts;
 	struct th_err rec_err; /* first record-writing error of a module */
+	struct th_err mod_err; /* why the module failed (th_run_fail) */
 
 	struct result_slot *results;
 	size_t nresults;

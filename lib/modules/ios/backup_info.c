@@ -128,9 +128,8 @@ static enum th_status no_info(struct th_run *run, struct th_backup *b)
 	int exists = p && th_is_file(p);
 
 	free(p);
-	th_run_log(run, exists ? TH_LOG_WARN : TH_LOG_INFO, "%s",
-	           why ? why : "no Info.plist");
-	return exists ? TH_ERR_FORMAT : TH_ERR_NOTFOUND;
+	return th_run_fail(run, exists ? TH_ERR_FORMAT : TH_ERR_NOTFOUND, "%s",
+	                   why ? why : "the backup has no Info.plist");
 }
 
 static enum th_status backup_info_run(struct th_run *run)

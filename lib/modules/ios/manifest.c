@@ -130,7 +130,7 @@ static enum th_status manifest_run(struct th_run *run)
 		return TH_ERR_NOTFOUND;
 	st = th_backup_each_row(b, on_row, &w, &err);
 	if (st != TH_OK)
-		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
+		th_run_fail(run, st, "%s", err.msg);
 	if (w.bad)
 		th_run_log(run, TH_LOG_WARN,
 		           "%zu Manifest rows have unreadable metadata "
@@ -141,47 +141,13 @@ static enum th_status manifest_run(struct th_run *run)
 
 /* --- checks --------------------------------------------------------- */
 
-/* Days from 1970-01-01 to y-m-d (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era, yoe, doy;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-/* "YYYY-MM-DD HH:MM:SS.ffffff" (as we and MVT write it) to µs, so an
- * alert raised from a record read back still has its time. */
-static int64_t parse_time(const char *s)
-{
-	unsigned y, mo, d, h, mi, sec, us = 0;
-	int n = 0, k = 0;
-
-	if (!s || sscanf(s, "%4u-%2u-%2u %2u:%2u:%2u%n", &y, &mo, &d, &h, &mi,
-	                 &sec, &n) != 6)
-		return TH_TIME_NONE;
-	if (s[n] == '.' && sscanf(s + n + 1, "%6u%n", &us, &k) != 1)
-		return TH_TIME_NONE;
-	for (; k > 0 && k < 6; k++)
-		us *= 10;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
-		return TH_TIME_NONE;
-	return ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) *
-	        INT64_C(1000000)) +
-	       us;
-}
-
 static int64_t record_time(const json_t *rec)
 {
 	int64_t t;
 
-	t = parse_time(json_string_value(json_object_get(rec, "modified")));
+	t = th_time_parse(json_string_value(json_object_get(rec, "modified")));
 	if (t == TH_TIME_NONE)
-		t = parse_time(
+		t = th_time_parse(
 		        json_string_value(json_object_get(rec, "created")));
 	return t;
 }
