@@ -45,7 +45,9 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 format-check:
-	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	@if command -v clang-format >/dev/null 2>&1; then \
+		clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h'); \
+	else echo "format-check: clang-format is not installed; skipped"; fi
 
 clean:
 	@rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

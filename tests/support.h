@@ -12,14 +12,14 @@
 char *t_shared(const char *rel);
 
 /* Like t_shared, but prints why and skips the test when absent. */
-#define T_SHARED_OR_SKIP(var, rel)                                         \
-	do {                                                               \
-		(var) = t_shared(rel);                                     \
-		if (!(var)) {                                              \
-			print_message("skipped: ../shared/%s is absent\n", \
-				      (rel));                              \
-			skip();                                            \
-		}                                                          \
+#define T_SHARED_OR_SKIP(var, rel)                                             \
+	do {                                                                   \
+		(var) = t_shared(rel);                                         \
+		if (!(var)) {                                                  \
+			print_message("skipped: ../shared/%s is absent\n",     \
+			              (rel));                                  \
+			skip();                                                \
+		}                                                              \
 	} while (0)
 
 /* A fresh private temporary folder (removed by t_tmpdir_free). */

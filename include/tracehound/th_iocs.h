@@ -114,8 +114,7 @@ enum th_status th_match_type_parse(const char *name, enum th_match_type *out);
  * "bh" -> process, file-name; "com.apple.foo" -> domain, app-id,
  * file-name, process. Writes at most `cap` types, returns how many.
  */
-size_t th_match_guess(const char *value, enum th_match_type *types,
-		      size_t cap);
+size_t th_match_guess(const char *value, enum th_match_type *types, size_t cap);
 
 /*
  * Looks `value` up as `type` by the rules of reference/iocs.md. Returns
@@ -123,13 +122,13 @@ size_t th_match_guess(const char *value, enum th_match_type *types,
  * Thread-safe on a set no longer being loaded.
  */
 const struct th_ioc *th_iocs_match(const struct th_iocs *iocs,
-				   enum th_match_type type, const char *value);
+                                   enum th_match_type type, const char *value);
 
 /* Calls fn for every URL found in free text (http(s)://... and bare
  * host.tld/... forms), with its bounds in `text`. Stops when fn returns
  * nonzero. */
 void th_text_each_url(const char *text, size_t len,
-		      int (*fn)(void *ctx, const char *url, size_t url_len),
-		      void *ctx);
+                      int (*fn)(void *ctx, const char *url, size_t url_len),
+                      void *ctx);
 
 #endif

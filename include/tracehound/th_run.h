@@ -31,21 +31,21 @@ enum th_log_level { TH_LOG_DEBUG, TH_LOG_INFO, TH_LOG_WARN, TH_LOG_ERROR };
 /* Receives every log line of a run (`module` may be NULL). The library
  * never prints: the caller decides what to show and where. */
 typedef void (*th_log_fn)(void *ctx, enum th_log_level level,
-			  const char *module, const char *message);
+                          const char *module, const char *message);
 
 struct th_run_options {
-	const char *target;      /* the evidence path (read only) */
-	const char *source;      /* force this source by name; NULL: bid */
-	const char *output_dir;  /* write result files here; NULL: none */
+	const char *target;         /* the evidence path (read only) */
+	const char *source;         /* force this source by name; NULL: bid */
+	const char *output_dir;     /* write result files here; NULL: none */
 	const char *const *modules; /* run only these slugs; NULL: all */
 	size_t nmodules;
 	const struct th_iocs *iocs; /* may be NULL: heuristics only */
-	int hashes;             /* SHA-256 of every input file into info.json */
-	int jobs;               /* worker threads; 0: one per core */
+	int hashes; /* SHA-256 of every input file into info.json */
+	int jobs;   /* worker threads; 0: one per core */
 	const char *command_line; /* recorded in command.log and info.json */
 	int recheck; /* target is a results folder (ours or MVT's): re-run
-			each module's checks on its <slug>.json, with no
-			evidence (check-iocs) */
+	                each module's checks on its <slug>.json, with no
+	                evidence (check-iocs) */
 	th_log_fn log;
 	void *log_ctx;
 };
@@ -79,7 +79,7 @@ struct th_run;
  * means no source recognised the path. Options are copied.
  */
 enum th_status th_run_new(struct th_run **out,
-			  const struct th_run_options *opt);
+                          const struct th_run_options *opt);
 
 /* Runs every selected module, then writes the result files. A module
  * that fails is recorded in its result and the others still run. */
@@ -93,7 +93,7 @@ const char *th_run_source_name(const struct th_run *run);
 
 size_t th_run_nresults(const struct th_run *run);
 const struct th_module_result *th_run_result(const struct th_run *run,
-					     size_t i);
+                                             size_t i);
 size_t th_run_nalerts(const struct th_run *run);
 const struct th_alert *th_run_alert_at(const struct th_run *run, size_t i);
 

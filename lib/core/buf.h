@@ -22,7 +22,7 @@ enum th_status th_buf_add(struct th_buf *b, const void *data, size_t len);
 enum th_status th_buf_adds(struct th_buf *b, const char *s);
 enum th_status th_buf_addc(struct th_buf *b, char c);
 enum th_status th_buf_printf(struct th_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 /* Hands the data to the caller (free() it); the buffer is emptied.
  * Never NULL unless out of memory: an empty buffer gives "". */
 char *th_buf_take(struct th_buf *b, size_t *len);

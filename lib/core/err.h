@@ -14,10 +14,11 @@ struct th_err {
 	char msg[TH_ERR_MSG_MAX];
 };
 
-/* Sets the status and message; returns `status`, for `return th_err_set(..)`. */
+/* Sets the status and message; returns `status`, for `return th_err_set(..)`.
+ */
 enum th_status th_err_set(struct th_err *err, enum th_status status,
-			  const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+                          const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 void th_err_clear(struct th_err *err);
 

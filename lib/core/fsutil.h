@@ -18,11 +18,11 @@ int th_is_file(const char *path);
 /* Reads a whole regular file of at most `max` bytes into a malloc'ed,
  * NUL-terminated buffer. TH_ERR_IO, TH_ERR_LIMIT (too big), NOMEM. */
 enum th_status th_read_file(const char *path, size_t max, char **data,
-			    size_t *len, struct th_err *err);
+                            size_t *len, struct th_err *err);
 
 /* mkdir -p with mode 0755 (0700 when private is set). */
 enum th_status th_mkdir_p(const char *path, int private_dir,
-			  struct th_err *err);
+                          struct th_err *err);
 
 /* Whether `path` is `dir` or inside it, after resolving both (symlinks
  * included; a path that does not exist yet is resolved by its parent). */

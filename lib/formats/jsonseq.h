@@ -17,7 +17,7 @@
  * itself, as a borrowed reference; it returns nonzero to stop.
  * TH_ERR_IO, TH_ERR_FORMAT (not JSON, truncated), TH_ERR_LIMIT. */
 enum th_status th_jsonseq_each(const char *path,
-			       int (*fn)(void *ctx, const json_t *record),
-			       void *ctx, struct th_err *err);
+                               int (*fn)(void *ctx, const json_t *record),
+                               void *ctx, struct th_err *err);
 
 #endif

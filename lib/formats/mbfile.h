@@ -13,7 +13,7 @@
 
 /* Missing integer fields are -1; missing times are TH_TIME_NONE. */
 struct th_mbfile {
-	int64_t birth;              /* µs since 1970 UTC */
+	int64_t birth; /* µs since 1970 UTC */
 	int64_t last_modified;
 	int64_t last_status_change;
 	int64_t mode;
@@ -23,13 +23,13 @@ struct th_mbfile {
 	int64_t size;
 	int64_t protection_class;
 	int64_t flags;
-	char relative_path[1024];   /* "" when absent */
+	char relative_path[1024]; /* "" when absent */
 	uint8_t encryption_key[TH_MBFILE_KEY_MAX];
-	size_t encryption_key_len;  /* 0 when absent */
+	size_t encryption_key_len; /* 0 when absent */
 };
 
 /* Decodes one blob. TH_ERR_FORMAT / TH_ERR_LIMIT with a message. */
 enum th_status th_mbfile_decode(const void *blob, size_t len,
-				struct th_mbfile *out, struct th_err *err);
+                                struct th_mbfile *out, struct th_err *err);
 
 #endif

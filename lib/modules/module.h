@@ -50,32 +50,32 @@ enum th_status th_run_record(struct th_run *run, json_t *record);
 
 /* A timeline event at `t` (µs UTC); ignored when t is TH_TIME_NONE. */
 void th_run_event(struct th_run *run, int64_t t, const char *event,
-		  const char *description);
+                  const char *description);
 
 /* Raises an alert. `record` is copied (may be NULL); `ioc` and `value`
  * may be NULL for heuristics. */
 void th_run_alert(struct th_run *run, enum th_level level, int64_t t,
-		  const json_t *record, const struct th_ioc *ioc,
-		  const char *value, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+                  const json_t *record, const struct th_ioc *ioc,
+                  const char *value, const char *fmt, ...)
+        __attribute__((format(printf, 7, 8)));
 
 /* Looks `value` up as `type`; on a hit raises an alert at `level` with a
  * standard message ("<what> '<value>' matches indicator '<ioc>' (Pegasus)")
  * and returns the indicator. NULL value or no hit: returns NULL. */
 const struct th_ioc *th_run_check(struct th_run *run, enum th_match_type type,
-				  const char *value, enum th_level level,
-				  int64_t t, const json_t *record);
+                                  const char *value, enum th_level level,
+                                  int64_t t, const json_t *record);
 
 /* Says why the module could not run; returns `status`, so a module can
  * `return th_run_fail(run, TH_ERR_NOTFOUND, "no Info.plist in '%s'", d)`.
  * The message becomes the module's result message, shown to the user
  * ("skipped: ..." for TH_ERR_NOTFOUND, "error: ..." otherwise). */
 enum th_status th_run_fail(struct th_run *run, enum th_status status,
-			   const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+                           const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 void th_run_log(struct th_run *run, enum th_log_level level, const char *fmt,
-		...) __attribute__((format(printf, 3, 4)));
+                ...) __attribute__((format(printf, 3, 4)));
 
 /* Convenience for modules: a JSON string of a time, or JSON null when
  * t is TH_TIME_NONE. */

@@ -6,8 +6,8 @@
 
 /* One row per module. The order is the order modules run and print. */
 static const struct th_module *const modules[] = {
-    &th_mod_backup_info,
-    &th_mod_manifest,
+        &th_mod_backup_info,
+        &th_mod_manifest,
 };
 
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
@@ -34,8 +34,8 @@ const struct th_module *th_modules_find(const char *slug)
 
 /* The public view of the registry, for `tracehound modules`. */
 static const char *const source_names[] = {
-    "ios-backup", "ios-fs",         "sysdiagnose",    "androidqf",
-    "bugreport",  "android-backup", "intrusion-logs",
+        "ios-backup", "ios-fs",         "sysdiagnose",    "androidqf",
+        "bugreport",  "android-backup", "intrusion-logs",
 };
 
 static struct th_module_info module_infos[NMODULES];
@@ -58,9 +58,9 @@ const struct th_module_info *th_module_info_at(size_t i)
 	for (b = 0; b < sizeof(source_names) / sizeof(source_names[0]); b++) {
 		if (!(modules[i]->sources & (1u << b)))
 			continue;
-		len +=
-		    (size_t)snprintf(s + len, sizeof(module_sources[i]) - len,
-		                     "%s%s", len ? ", " : "", source_names[b]);
+		len += (size_t)snprintf(s + len,
+		                        sizeof(module_sources[i]) - len, "%s%s",
+		                        len ? ", " : "", source_names[b]);
 		if (len >= sizeof(module_sources[i]))
 			break;
 	}

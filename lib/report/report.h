@@ -18,15 +18,15 @@ struct th_records_out {
 	char *path;
 	FILE *f;
 	struct th_buf out; /* one record's text, written with one fwrite */
-	int object; /* one object instead of a list */
+	int object;        /* one object instead of a list */
 	size_t count;
 };
 
 void th_records_init(struct th_records_out *o, const char *dir,
-		     const char *slug, int object);
+                     const char *slug, int object);
 /* Writes one record (not stolen). With dir NULL, only counts. */
 enum th_status th_records_write(struct th_records_out *o, const json_t *rec,
-				struct th_err *err);
+                                struct th_err *err);
 /* Closes the list; frees the path. */
 enum th_status th_records_close(struct th_records_out *o, struct th_err *err);
 
@@ -40,34 +40,34 @@ struct th_timeline {
 void th_timeline_init(struct th_timeline *tl);
 void th_timeline_free(struct th_timeline *tl);
 enum th_status th_timeline_add(struct th_timeline *tl, int64_t t,
-			       const char *module, const char *event,
-			       const char *description);
+                               const char *module, const char *event,
+                               const char *description);
 /* timeline.csv: "UTC Timestamp","Plugin","Event","Description". */
 enum th_status th_timeline_write(struct th_timeline *tl, const char *path,
-				 struct th_err *err);
+                                 struct th_err *err);
 
 /* --- CSV --- */
 /* Appends `s` to b as a quoted CSV field ("" doubled). */
 enum th_status th_csv_field(struct th_buf *b, const char *s);
 /* Appends the fields as one CSV line ending in "\n". */
 enum th_status th_csv_line(struct th_buf *b, const char *const *fields,
-			   size_t n);
+                           size_t n);
 
 /* --- alerts --- */
 /* The JSON form of an alert as alerts.json holds it. New reference. */
 json_t *th_alert_to_json(const struct th_alert *a);
 /* Writes a JSON list of alerts (all, or those of `module` when not NULL). */
 enum th_status th_alerts_write_json(const struct th_alert *const *alerts,
-				    size_t n, const char *module,
-				    const char *path, struct th_err *err);
+                                    size_t n, const char *module,
+                                    const char *path, struct th_err *err);
 /* alerts_timeline.csv: "Event Time","Module","Message","Event". */
 enum th_status th_alerts_write_timeline(const struct th_alert *const *alerts,
-					size_t n, const char *path,
-					struct th_err *err);
+                                        size_t n, const char *path,
+                                        struct th_err *err);
 
 /* Writes `value` to path as indented JSON (MVT's indent of 4). */
 enum th_status th_json_write_file(const json_t *value, const char *path,
-				  struct th_err *err);
+                                  struct th_err *err);
 
 /* --- info.json --- */
 struct th_info {
@@ -75,7 +75,7 @@ struct th_info {
 	const char *source;
 	const char *command_line;
 	const struct th_iocs *iocs;
-	int64_t started; /* µs UTC */
+	int64_t started;           /* µs UTC */
 	const char *const *inputs; /* every input file, for hashes */
 	size_t ninputs;
 	int hashes; /* hash the inputs (on `jobs` threads; 0: all cores) */
@@ -83,7 +83,7 @@ struct th_info {
 };
 
 enum th_status th_info_write(const struct th_info *info, const char *path,
-			     struct th_err *err);
+                             struct th_err *err);
 
 /* SHA-256 of a file as 64 hex characters. TH_ERR_IO on failure. */
 enum th_status th_sha256_file(const char *path, char out[65]);

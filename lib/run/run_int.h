@@ -56,7 +56,7 @@ struct th_run {
 
 /* Writes to command.log and passes the line to the caller's callback. */
 void th_run_logv(struct th_run *run, enum th_log_level level,
-		 const char *module, const char *fmt, va_list ap);
+                 const char *module, const char *fmt, va_list ap);
 
 /* Frees every alert. */
 void th_run_free_alerts(struct th_run *run);

@@ -44,12 +44,12 @@ struct th_manifest_row {
 /* Calls fn for every Files row, in table order; fn returns nonzero to
  * stop. Returns the first SQLite error with a message in err. */
 enum th_status th_backup_each_row(struct th_backup *b,
-				  int (*fn)(void *ctx,
-					    const struct th_manifest_row *row),
-				  void *ctx, struct th_err *err);
+                                  int (*fn)(void *ctx,
+                                            const struct th_manifest_row *row),
+                                  void *ctx, struct th_err *err);
 
 /* The number of Files rows (for progress and sizing). */
 enum th_status th_backup_row_count(struct th_backup *b, int64_t *count,
-				   struct th_err *err);
+                                   struct th_err *err);
 
 #endif

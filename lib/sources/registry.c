@@ -6,7 +6,7 @@
 #include <tracehound/th_run.h>
 
 static const struct th_source_ops *const sources[] = {
-    &th_source_ios_backup,
+        &th_source_ios_backup,
 };
 
 #define NSOURCES (sizeof(sources) / sizeof(sources[0]))

@@ -23,7 +23,7 @@ enum th_source_kind {
 
 /* Bids: 0 no; 1-99 by how sure; the registry keeps the highest. */
 #define TH_BID_NONE 0
-#define TH_BID_MAX 100
+#define TH_BID_MAX  100
 
 /*
  * Where an artifact lives, for every source kind at once; a source reads
@@ -42,7 +42,7 @@ struct th_artifact {
 struct th_file {
 	const char *name;       /* for users: "HomeDomain/Library/SMS/sms.db" */
 	const char *local_path; /* a readable file on disk (evidence or a
-				   private temp copy) */
+	                           private temp copy) */
 	const char *domain;     /* backups: Manifest domain, else NULL */
 	const char *relative_path; /* backups: Manifest relativePath */
 };
@@ -59,16 +59,16 @@ struct th_source_ops {
 	int (*bid)(const char *path);
 	/* Opens `path`; on failure leaves a message in err. */
 	enum th_status (*open)(const char *path, void **state,
-			       struct th_err *err);
+	                       struct th_err *err);
 	void (*close)(void *state);
 	/* Calls fn for each file matching `art`. TH_ERR_NOTFOUND when the
 	 * artifact has no location on this source kind. */
 	enum th_status (*find)(void *state, const struct th_artifact *art,
-			       th_file_fn fn, void *ctx, struct th_err *err);
+	                       th_file_fn fn, void *ctx, struct th_err *err);
 	/* Calls fn(ctx, path) for every input file, for --hashes. */
 	enum th_status (*each_input)(void *state,
-				     int (*fn)(void *ctx, const char *path),
-				     void *ctx, struct th_err *err);
+	                             int (*fn)(void *ctx, const char *path),
+	                             void *ctx, struct th_err *err);
 };
 
 struct th_source {
@@ -86,13 +86,12 @@ const struct th_source_ops *th_sources_find(const char *name);
 const struct th_source_ops *th_sources_bid(const char *path);
 
 /* Opens `path` with `ops` into a new source (free with th_source_free). */
-enum th_status th_source_open(const struct th_source_ops *ops,
-			      const char *path, struct th_source **out,
-			      struct th_err *err);
+enum th_status th_source_open(const struct th_source_ops *ops, const char *path,
+                              struct th_source **out, struct th_err *err);
 void th_source_free(struct th_source *src);
 
 enum th_status th_source_find(struct th_source *src,
-			      const struct th_artifact *art, th_file_fn fn,
-			      void *ctx, struct th_err *err);
+                              const struct th_artifact *art, th_file_fn fn,
+                              void *ctx, struct th_err *err);
 
 #endif
