@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/array.h"
 #include "core/fsutil.h"
 #include "core/pool.h"
 #include "iocs/iocs_int.h"
@@ -179,23 +180,16 @@ static enum th_status add_file_rec(struct th_iocs *iocs,
                                    struct th_file_rec **out)
 {
 	struct th_file_rec *fr = th_arena_alloc(&iocs->arena, sizeof(*fr));
-	struct th_file_rec **files;
 	const char **colls = NULL;
-	size_t cap;
 
 	if (f->ncolls)
 		colls = th_arena_alloc(&iocs->arena,
 		                       f->ncolls * sizeof(*colls));
 	if (!fr || (f->ncolls && !colls))
 		return TH_ERR_NOMEM;
-	if (iocs->nfiles == iocs->cap_files) {
-		cap = iocs->cap_files ? iocs->cap_files * 2 : 16;
-		files = realloc(iocs->files, cap * sizeof(*files));
-		if (!files)
-			return TH_ERR_NOMEM;
-		iocs->files = files;
-		iocs->cap_files = cap;
-	}
+	if (th_array_reserve(&iocs->files, &iocs->cap_files, iocs->nfiles,
+	                     sizeof(*iocs->files)) != TH_OK)
+		return TH_ERR_NOMEM;
 	if (f->ncolls)
 		memcpy(colls, f->colls, f->ncolls * sizeof(*colls));
 	fr->pub.path = f->path;
@@ -309,16 +303,9 @@ static enum th_status add_entry(struct dir_list *l, const char *dir,
 {
 	struct dir_entry *e;
 	struct stat sb;
-	size_t cap;
 
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 32;
-		e = realloc(l->e, cap * sizeof(*e));
-		if (!e)
-			return TH_ERR_NOMEM;
-		l->e = e;
-		l->cap = cap;
-	}
+	if (th_array_reserve(&l->e, &l->cap, l->n, sizeof(*l->e)) != TH_OK)
+		return TH_ERR_NOMEM;
 	e = &l->e[l->n];
 	e->path = th_path_join(dir, name);
 	if (!e->path)

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/fsutil.h"
 #include "iocs/iocs_int.h"
 
@@ -143,23 +144,17 @@ static enum th_status collection(struct stix2_ctx *c, const char *name,
                                  size_t *idx)
 {
 	struct th_stix2_file *f = c->f;
-	size_t len = strlen(name), n;
+	size_t len = strlen(name);
 	const void *got = map_get(&c->colls, name, len);
-	const char **p;
 	char *copy;
 
 	if (got) {
 		*idx = (size_t)(uintptr_t)got - 1;
 		return TH_OK;
 	}
-	if (f->ncolls == f->cap_colls) {
-		n = f->cap_colls ? f->cap_colls * 2 : 8;
-		p = realloc(f->colls, n * sizeof(*p));
-		if (!p)
-			return TH_ERR_NOMEM;
-		f->colls = p;
-		f->cap_colls = n;
-	}
+	if (th_array_reserve(&f->colls, &f->cap_colls, f->ncolls,
+	                     sizeof(*f->colls)) != TH_OK)
+		return TH_ERR_NOMEM;
 	copy = th_arena_strndup(&f->arena, name, len);
 	if (!copy)
 		return TH_ERR_NOMEM;

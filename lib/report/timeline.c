@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "report/report.h"
 #include "core/timeconv.h"
 
@@ -32,18 +33,12 @@ enum th_status th_timeline_add(struct th_timeline *tl, int64_t t,
                                const char *module, const char *event,
                                const char *description)
 {
-	struct tl_event *ev;
-	size_t off = tl->text.len, cap;
+	size_t off = tl->text.len;
 	enum th_status st;
 
-	if (tl->n == tl->cap) {
-		cap = tl->cap ? tl->cap * 2 : 1024;
-		ev = realloc(tl->events, cap * sizeof(*ev));
-		if (!ev)
-			return TH_ERR_NOMEM;
-		tl->events = ev;
-		tl->cap = cap;
-	}
+	if (th_array_reserve(&tl->events, &tl->cap, tl->n,
+	                     sizeof(*tl->events)) != TH_OK)
+		return TH_ERR_NOMEM;
 	st = th_buf_add(&tl->text, module, strlen(module) + 1);
 	if (st == TH_OK)
 		st = th_buf_add(&tl->text, event, strlen(event) + 1);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "run/run_int.h"
 #include "core/buf.h"
 #include "core/jsonutil.h"
@@ -54,19 +55,13 @@ void th_run_event(struct th_run *run, int64_t t, const char *event,
 
 static struct alert_slot *new_alert(struct th_run *run)
 {
-	struct alert_slot **p, *a;
-	size_t cap;
+	struct alert_slot *a;
 
 	if (run->nalerts >= ALERTS_MAX)
 		return NULL;
-	if (run->nalerts == run->alerts_cap) {
-		cap = run->alerts_cap ? run->alerts_cap * 2 : 64;
-		p = realloc(run->alerts, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		run->alerts = p;
-		run->alerts_cap = cap;
-	}
+	if (th_array_reserve(&run->alerts, &run->alerts_cap, run->nalerts,
+	                     sizeof(*run->alerts)) != TH_OK)
+		return NULL;
 	a = calloc(1, sizeof(*a));
 	if (a)
 		run->alerts[run->nalerts++] = a;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "run/run_int.h"
 #include "core/fsutil.h"
 #include "formats/jsonseq.h"
@@ -151,15 +152,10 @@ struct input_list {
 static int add_input(void *ctx, const char *path)
 {
 	struct input_list *l = ctx;
-	char **p;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 256;
-		p = realloc(l->paths, l->cap * sizeof(*p));
-		if (!p)
-			return 1;
-		l->paths = p;
-	}
+	if (th_array_reserve(&l->paths, &l->cap, l->n, sizeof(*l->paths)) !=
+	    TH_OK)
+		return 1;
 	l->paths[l->n] = strdup(path);
 	if (l->paths[l->n])
 		l->n++;
