@@ -138,10 +138,10 @@ static void check_stored(const char *dir, const char *id, const char *dom,
 	size_t i, len = 0;
 	char *data;
 
-	for (i = 0; i < th_gen_backup_nplants; i++)
-		if (!strcmp(th_gen_backup_plants[i].domain, dom) &&
-		    !strcmp(th_gen_backup_plants[i].path, path))
-			p = &th_gen_backup_plants[i];
+	for (i = 0; i < th_gen_plant_count(); i++)
+		if (!strcmp(th_gen_plant_at(i)->domain, dom) &&
+		    !strcmp(th_gen_plant_at(i)->path, path))
+			p = th_gen_plant_at(i);
 	folder = th_path_join(dir, sub);
 	file = th_path_join(folder, id);
 	data = t_slurp(file, &len);

@@ -72,8 +72,15 @@ struct th_gen_plant {
 	const char *why; /* what it stands for, for readers and tests */
 };
 
+/* The rows of one area (gen_plant.c: Manifest-level traces; later files:
+ * one per artifact area, e.g. gen_plant_sms.c). */
 extern const struct th_gen_plant th_gen_backup_plants[];
 extern const size_t th_gen_backup_nplants;
+
+/* Every planted row of every area, in order (gen_plants.c lists the
+ * areas: a new area is one line there). */
+size_t th_gen_plant_count(void);
+const struct th_gen_plant *th_gen_plant_at(size_t i);
 
 /* --- helpers for generators (gen_manifest.c) --- */
 

@@ -218,9 +218,9 @@ static enum th_status add_plants(struct th_gen_manifest *m, int infected,
 	enum th_status st = TH_OK;
 	size_t i;
 
-	for (i = 0; i < th_gen_backup_nplants && st == TH_OK; i++)
-		if (th_gen_backup_plants[i].when & want)
-			st = add_plant(m, &th_gen_backup_plants[i],
+	for (i = 0; i < th_gen_plant_count() && st == TH_OK; i++)
+		if (th_gen_plant_at(i)->when & want)
+			st = add_plant(m, th_gen_plant_at(i),
 			               (int64_t)(1000 + i), err);
 	return st;
 }
@@ -230,8 +230,8 @@ size_t th_gen_backup_nplanted(int infected)
 	unsigned want = infected ? TH_GEN_INFECTED : TH_GEN_CLEAN;
 	size_t i, n = 0;
 
-	for (i = 0; i < th_gen_backup_nplants; i++)
-		if (th_gen_backup_plants[i].when & want)
+	for (i = 0; i < th_gen_plant_count(); i++)
+		if (th_gen_plant_at(i)->when & want)
 			n++;
 	return n;
 }
