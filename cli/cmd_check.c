@@ -108,14 +108,31 @@ static int load_iocs(const struct cli_opts *o, struct cli_iocs *c)
 	return CLI_EXIT_OK;
 }
 
+/* The check-* commands that force a source, by the source's name. */
+static const struct {
+	const char *command;
+	const char *source;
+} forced_sources[] = {
+        {"check-backup", "ios-backup"},
+};
+
+static const char *forced_source(const char *command)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(forced_sources) / sizeof(forced_sources[0]); i++)
+		if (strcmp(forced_sources[i].command, command) == 0)
+			return forced_sources[i].source;
+	return NULL;
+}
+
 static void fill_options(const struct cli_cmd *cmd, const struct cli_opts *o,
                          const struct cli_iocs *c, struct log_ctx *lc,
                          struct th_run_options *ro)
 {
 	memset(ro, 0, sizeof(*ro));
 	ro->target = o->args[0];
-	ro->source =
-	        strcmp(cmd->name, "check-backup") == 0 ? "ios-backup" : NULL;
+	ro->source = forced_source(cmd->name);
 	ro->output_dir = o->output;
 	ro->modules = o->nmodules ? o->modules : NULL;
 	ro->nmodules = o->nmodules;
