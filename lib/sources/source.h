@@ -35,6 +35,10 @@ struct th_artifact {
 	const char *backup_domain; /* "HomeDomain", "AppDomain-*" */
 	const char *backup_path;   /* relativePath in Manifest.db */
 	const char *fs_glob;       /* relative to a dump root */
+	const char *sysdiag_glob;  /* relative to a sysdiagnose's top folder */
+	const char *android_glob;  /* relative to an Android acquisition's
+	                              root (androidqf folder or zip, bugreport,
+	                              .ab tar members, intrusion logs) */
 };
 
 /* One artifact file, as a source hands it to a module. Valid only during
@@ -65,6 +69,13 @@ struct th_source_ops {
 	 * artifact has no location on this source kind. */
 	enum th_status (*find)(void *state, const struct th_artifact *art,
 	                       th_file_fn fn, void *ctx, struct th_err *err);
+	/* Android: the text of dumpsys section `service` ("package",
+	 * "appops"), from dumpsys.txt or the bugreport's dumpstate, split
+	 * once per source (lib/formats/dumpsys.h). The text stays valid
+	 * until close. TH_ERR_NOTFOUND when absent. NULL: no dumpsys. */
+	enum th_status (*dumpsys)(void *state, const char *service,
+	                          const char **text, size_t *len,
+	                          struct th_err *err);
 	/* Calls fn(ctx, path) for every input file, for --hashes. */
 	enum th_status (*each_input)(void *state,
 	                             int (*fn)(void *ctx, const char *path),
