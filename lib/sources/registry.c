@@ -109,3 +109,13 @@ const struct th_source_info *th_source_info_at(size_t i)
 	infos[i].looks_for = sources[i]->looks_for;
 	return &infos[i];
 }
+
+enum th_status th_source_dumpsys(struct th_source *src, const char *service,
+                                 const char **text, size_t *len,
+                                 struct th_err *err)
+{
+	if (!src->ops->dumpsys)
+		return th_err_set(err, TH_ERR_NOTFOUND, "%s",
+		                  "this evidence holds no dumpsys");
+	return src->ops->dumpsys(src->state, service, text, len, err);
+}

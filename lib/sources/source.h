@@ -105,4 +105,9 @@ enum th_status th_source_find(struct th_source *src,
                               const struct th_artifact *art, th_file_fn fn,
                               void *ctx, struct th_err *err);
 
+/* The ops->dumpsys of the source; TH_ERR_NOTFOUND when it has none. */
+enum th_status th_source_dumpsys(struct th_source *src, const char *service,
+                                 const char **text, size_t *len,
+                                 struct th_err *err);
+
 #endif
