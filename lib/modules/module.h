@@ -31,6 +31,10 @@ struct th_module {
 	enum th_status (*run)(struct th_run *run);
 	/* Checks one record (may be NULL). */
 	void (*check)(struct th_run *run, const json_t *record);
+	/* What run() will ask the source for, ending with an all-NULL
+	 * entry (may be NULL). Streaming sources (a sysdiagnose .tar.gz)
+	 * read these in one pass before any module runs. */
+	const struct th_artifact *artifacts;
 };
 
 /* The registry (registry.c). */
