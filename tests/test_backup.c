@@ -63,7 +63,7 @@ static char *gen_backup(char **tmp)
 static enum th_status open_src(const char *path, struct th_source **src,
                                struct th_err *err)
 {
-	return th_source_open(&th_source_ios_backup, path, src, err);
+	return th_source_open(&th_source_ios_backup, path, NULL, src, err);
 }
 
 /* --- the real fixture ----------------------------------------------- */

@@ -48,6 +48,15 @@ struct th_run_options {
 	                evidence (check-iocs) */
 	th_log_fn log;
 	void *log_ctx;
+	/* Encrypted evidence (iOS backup, Android .ab): the password, or the
+	 * derived key when the caller has it (key_len 0: none). Not copied:
+	 * the caller keeps them alive during th_run_new and th_run_execute,
+	 * and wipes them after. Never logged or written. */
+	const char *password;
+	const unsigned char *key;
+	size_t key_len;
+	int fast;             /* skip the slow checks (--fast) */
+	const char *timezone; /* device-local times in evidence (--timezone) */
 };
 
 /* One alert. Strings and `record` are owned by the run. */

@@ -152,7 +152,16 @@ enum th_status th_run_new(struct th_run **out, const struct th_run_options *opt)
 	}
 	th_run_log(run, TH_LOG_INFO, "tracehound %s checking '%s' as %s",
 	           th_version(), run->target, ops->name);
-	return th_source_open(ops, run->target, &run->src, &run->err);
+	run->src_opt = (struct th_source_options){
+	        .password = opt->password,
+	        .key = opt->key,
+	        .key_len = opt->key_len,
+	        .jobs = opt->jobs,
+	        .fast = opt->fast,
+	        .timezone = opt->timezone,
+	};
+	return th_source_open(ops, run->target, &run->src_opt, &run->src,
+	                      &run->err);
 }
 
 void th_run_logv(struct th_run *run, enum th_log_level level,

@@ -38,7 +38,8 @@ struct th_run {
 	struct th_err err;
 	int64_t started;
 	struct th_source *src;
-	FILE *logf; /* command.log */
+	struct th_source_options src_opt; /* the caller's secrets: not owned */
+	FILE *logf;                       /* command.log */
 
 	/* the module now running */
 	const struct th_module *cur;

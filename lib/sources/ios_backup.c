@@ -158,8 +158,9 @@ static enum th_status check_files_table(struct th_backup *b, struct th_err *err)
 	return TH_OK;
 }
 
-static enum th_status backup_open(const char *path, void **state,
-                                  struct th_err *err)
+static enum th_status backup_open(const char *path,
+                                  const struct th_source_options *opt,
+                                  void **state, struct th_err *err)
 {
 	struct th_backup *b;
 	enum th_status st;

@@ -50,6 +50,7 @@ const struct th_source_ops *th_sources_bid(const char *path)
 }
 
 enum th_status th_source_open(const struct th_source_ops *ops, const char *path,
+                              const struct th_source_options *opt,
                               struct th_source **out, struct th_err *err)
 {
 	struct th_source *src;
@@ -62,7 +63,7 @@ enum th_status th_source_open(const struct th_source_ops *ops, const char *path,
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
 	}
 	src->ops = ops;
-	st = ops->open(path, &src->state, err);
+	st = ops->open(path, opt, &src->state, err);
 	if (st != TH_OK) {
 		free(src->path);
 		free(src);

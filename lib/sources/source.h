@@ -56,14 +56,26 @@ typedef int (*th_file_fn)(void *ctx, const struct th_file *file);
 
 struct th_source;
 
+/* What a source may need besides the path (from th_run_options). Owned
+ * by the caller; valid until the source is closed. */
+struct th_source_options {
+	const char *password;
+	const unsigned char *key;
+	size_t key_len;
+	int jobs;
+	int fast;
+	const char *timezone;
+};
+
 struct th_source_ops {
 	const char *name;      /* "ios-backup" */
 	unsigned kind;         /* one TH_SRC_* bit */
 	const char *looks_for; /* for "not recognised": what it wants */
 	int (*bid)(const char *path);
 	/* Opens `path`; on failure leaves a message in err. */
-	enum th_status (*open)(const char *path, void **state,
-	                       struct th_err *err);
+	enum th_status (*open)(const char *path,
+	                       const struct th_source_options *opt,
+	                       void **state, struct th_err *err);
 	void (*close)(void *state);
 	/* Calls fn for each file matching `art`. TH_ERR_NOTFOUND when the
 	 * artifact has no location on this source kind. */
@@ -98,6 +110,7 @@ const struct th_source_ops *th_sources_bid(const char *path);
 
 /* Opens `path` with `ops` into a new source (free with th_source_free). */
 enum th_status th_source_open(const struct th_source_ops *ops, const char *path,
+                              const struct th_source_options *opt,
                               struct th_source **out, struct th_err *err);
 void th_source_free(struct th_source *src);
 
