@@ -52,6 +52,16 @@ const struct th_iocs *th_run_iocs(const struct th_run *run);
  * with the whole object. */
 enum th_status th_run_record(struct th_run *run, json_t *record);
 
+/* Records a link seen in free text (an SMS, a chat, a shortcut) in
+ * urls.json: {"url", "module", "source" (e.g. "sms 1234" or the
+ * artifact), "timestamp"}. The URL is never fetched. Checking it
+ * against indicators is the module's business (th_run_check). */
+void th_run_url(struct th_run *run, const char *url, int64_t t,
+                const char *source);
+
+/* Whether the user asked to skip the slow checks (--fast). */
+int th_run_fast(const struct th_run *run);
+
 /* A timeline event at `t` (µs UTC); ignored when t is TH_TIME_NONE. */
 void th_run_event(struct th_run *run, int64_t t, const char *event,
                   const char *description);

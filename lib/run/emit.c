@@ -162,6 +162,33 @@ enum th_status th_run_fail(struct th_run *run, enum th_status status,
 	return status;
 }
 
+void th_run_url(struct th_run *run, const char *url, int64_t t,
+                const char *source)
+{
+	json_t *rec;
+
+	if (!url || !run->output_dir || run->recheck)
+		return;
+	if (!run->urls_open) {
+		th_records_init(&run->urls, run->output_dir, "urls", 0);
+		run->urls_open = 1;
+	}
+	rec = json_object();
+	json_object_set_new(rec, "url", th_json_string(url));
+	json_object_set_new(rec, "module",
+	                    th_json_string(cur_slug(run) ? cur_slug(run) : ""));
+	json_object_set_new(rec, "source", th_json_string(source));
+	json_object_set_new(rec, "timestamp", th_json_time(t));
+	if (th_records_write(&run->urls, rec, NULL) != TH_OK)
+		th_run_log(run, TH_LOG_WARN, "%s", "cannot write urls.json");
+	json_decref(rec);
+}
+
+int th_run_fast(const struct th_run *run)
+{
+	return run->fast;
+}
+
 json_t *th_json_time(int64_t t)
 {
 	char when[TH_TIME_STR_MAX];

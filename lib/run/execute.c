@@ -239,6 +239,8 @@ enum th_status th_run_execute(struct th_run *run)
 			skip_module(run, m);
 	}
 	th_run_log(run, TH_LOG_INFO, "%zu alerts in all", run->nalerts);
+	if (run->urls_open && th_records_close(&run->urls, &run->err) != TH_OK)
+		return run->err.status;
 	if (!run->output_dir)
 		return TH_OK;
 	return write_outputs(run);

@@ -42,6 +42,7 @@ static enum th_status copy_options(struct th_run *run,
 	run->hashes = opt->hashes;
 	run->jobs = opt->jobs;
 	run->recheck = opt->recheck;
+	run->fast = opt->fast;
 	run->log = opt->log;
 	run->log_ctx = opt->log_ctx;
 	if (!run->target || (opt->output_dir && !run->output_dir))
@@ -195,6 +196,7 @@ void th_run_free(struct th_run *run)
 	if (run->logf)
 		fclose(run->logf);
 	th_records_close(&run->records, NULL);
+	th_records_close(&run->urls, NULL);
 	th_run_free_alerts(run);
 	for (i = 0; i < run->nresults; i++)
 		free(run->results[i].message);

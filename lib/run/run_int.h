@@ -53,6 +53,9 @@ struct th_run {
 	struct alert_slot **alerts;
 	size_t nalerts, alerts_cap;
 	struct th_timeline timeline;
+	struct th_records_out urls; /* urls.json, opened at the first link */
+	int urls_open;
+	int fast;
 };
 
 /* Writes to command.log and passes the line to the caller's callback. */
