@@ -120,3 +120,8 @@ enum th_status th_source_dumpsys(struct th_source *src, const char *service,
 		                  "this evidence holds no dumpsys");
 	return src->ops->dumpsys(src->state, service, text, len, err);
 }
+
+unsigned th_source_kinds(const struct th_source *src)
+{
+	return src->ops->kinds ? src->ops->kinds(src->state) : src->ops->kind;
+}

@@ -88,6 +88,11 @@ struct th_source_ops {
 	enum th_status (*dumpsys)(void *state, const char *service,
 	                          const char **text, size_t *len,
 	                          struct th_err *err);
+	/* The TH_SRC_* kinds this evidence holds, when it holds more than
+	 * its own (an androidqf acquisition with a nested bugreport.zip and
+	 * backup.ab runs the bugreport and backup modules too). NULL: just
+	 * `kind`. */
+	unsigned (*kinds)(void *state);
 	/* Calls fn(ctx, path) for every input file, for --hashes. */
 	enum th_status (*each_input)(void *state,
 	                             int (*fn)(void *ctx, const char *path),
@@ -117,6 +122,9 @@ void th_source_free(struct th_source *src);
 enum th_status th_source_find(struct th_source *src,
                               const struct th_artifact *art, th_file_fn fn,
                               void *ctx, struct th_err *err);
+
+/* The kinds of evidence in an open source (ops->kinds, else ops->kind). */
+unsigned th_source_kinds(const struct th_source *src);
 
 /* The ops->dumpsys of the source; TH_ERR_NOTFOUND when it has none. */
 enum th_status th_source_dumpsys(struct th_source *src, const char *service,
