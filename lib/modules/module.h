@@ -22,7 +22,10 @@ enum th_records_shape { TH_RECORDS_LIST, TH_RECORDS_OBJECT };
 struct th_run;
 
 struct th_module {
-	const char *slug;  /* MVT's slug where MVT has the module */
+	/* MVT's slug where MVT has the module. Two modules may share a slug
+	 * only when they run on disjoint sources (MVT's iOS and Android
+	 * "sms"): -m and check-iocs then select both. */
+	const char *slug;
 	const char *title; /* one line */
 	unsigned sources;  /* TH_SRC_* bits */
 	enum th_records_shape shape;

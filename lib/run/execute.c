@@ -232,8 +232,9 @@ enum th_status th_run_execute(struct th_run *run)
 		m = th_modules_at(i);
 		if (!selected(run, m))
 			continue;
-		if (run->recheck ? m->check != NULL
-		                 : (m->sources & run->src->ops->kind) != 0)
+		if (run->recheck
+		            ? m->check != NULL
+		            : (m->sources & th_source_kinds(run->src)) != 0)
 			run_module(run, m);
 		else if (run->nmodules)
 			skip_module(run, m);
