@@ -133,6 +133,8 @@ static void fill_options(const struct cli_cmd *cmd, const struct cli_opts *o,
 	memset(ro, 0, sizeof(*ro));
 	ro->target = o->args[0];
 	ro->source = forced_source(cmd->name);
+	/* check-iocs: the path is a results folder, not evidence. */
+	ro->recheck = strcmp(cmd->name, "check-iocs") == 0;
 	ro->output_dir = o->output;
 	ro->modules = o->nmodules ? o->modules : NULL;
 	ro->nmodules = o->nmodules;

@@ -30,6 +30,16 @@ static const struct cli_cmd commands[] = {
          "check an iTunes/Finder iOS backup folder",
          "Like 'check', but reads PATH as an iOS backup (a folder with "
          "Manifest.db\nand Info.plist, or exactly one such subfolder).\n"},
+        {"check-iocs", cli_cmd_check,
+         CLI_O_IOCS | CLI_O_OUTPUT | CLI_O_MODULE | CLI_O_VERBOSE |
+                 CLI_O_QUIET | CLI_O_JSON,
+         1, 1, "DIR", "check-iocs [OPTIONS] DIR",
+         "re-check a results folder against the indicators loaded now",
+         "DIR is a folder of results written by 'tracehound check -o' or by "
+         "MVT. Each\n<module>.json found there is read back and that "
+         "module's checks run again\nwith the indicators loaded now; the "
+         "evidence is not needed. With -o, the\nalerts are written there; "
+         "the files of DIR are never rewritten.\n"},
         {"iocs", cli_cmd_iocs,
          CLI_O_IOCS | CLI_O_VERBOSE | CLI_O_QUIET | CLI_O_JSON, 0, 0, NULL,
          "iocs [OPTIONS]", "list the indicator files in use, with their counts",

@@ -82,11 +82,12 @@ static enum th_status recheck_module(struct th_run *run)
 		return TH_ERR_NOMEM;
 	if (!th_is_file(path)) {
 		free(path);
-		return TH_ERR_NOTFOUND;
+		return th_run_fail(run, TH_ERR_NOTFOUND, "no %s in the folder",
+		                   name);
 	}
 	st = th_jsonseq_each(path, recheck_record, run, &err);
 	if (st != TH_OK)
-		th_err_copy(&run->rec_err, &err);
+		th_err_copy(&run->mod_err, &err);
 	free(path);
 	return st;
 }
@@ -208,7 +209,7 @@ static enum th_status write_outputs(struct th_run *run)
 		if (i == 0)
 			st = th_alerts_write_json(alerts, run->nalerts, NULL,
 			                          path, &run->err);
-		else if (i == 1)
+		else if (i == 1 && !run->recheck) /* no events to re-check */
 			st = th_timeline_write(&run->timeline, path, &run->err);
 		else if (i == 2)
 			st = th_alerts_write_timeline(alerts, run->nalerts,
