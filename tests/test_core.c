@@ -158,6 +158,49 @@ static void test_timeline_sorted_and_quoted(void **state)
 	t_tmpdir_free(dir);
 }
 
+/* Past its memory limit the timeline spills sorted runs and merges them:
+ * the file must be identical to the one written from memory. */
+static void test_timeline_spills_and_merges(void **state)
+{
+	struct th_timeline mem, disk;
+	char *dir = t_tmpdir(), *p1, *p2, *a, *b, desc[64];
+	uint64_t rng = 7;
+	int i;
+
+	p1 = th_path_join(dir, "mem.csv");
+	p2 = th_path_join(dir, "disk.csv");
+	th_timeline_init(&mem);
+	th_timeline_init(&disk);
+	th_timeline_set_limit(&disk, 4096);
+	for (i = 0; i < 20000; i++) {
+		rng = rng * 6364136223846793005u + 1442695040888963407u;
+		snprintf(desc, sizeof(desc), "event %d", i);
+		/* Few distinct times, so ties test the merge's stability. */
+		assert_int_equal(th_timeline_add(&mem, (int64_t)(rng >> 54),
+		                                 "m", "E", desc),
+		                 TH_OK);
+		assert_int_equal(th_timeline_add(&disk, (int64_t)(rng >> 54),
+		                                 "m", "E", desc),
+		                 TH_OK);
+	}
+	assert_true(disk.nruns > 10);
+	assert_int_equal(mem.nruns, 0);
+	assert_int_equal(th_timeline_write(&mem, p1, NULL), TH_OK);
+	assert_int_equal(th_timeline_write(&disk, p2, NULL), TH_OK);
+	a = t_slurp(p1, NULL);
+	b = t_slurp(p2, NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	th_timeline_free(&mem);
+	th_timeline_free(&disk);
+	free(p1);
+	free(p2);
+	t_tmpdir_free(dir);
+}
+
 static void test_records_stream(void **state)
 {
 	struct th_records_out o;
@@ -335,6 +378,7 @@ int main(void)
 	        cmocka_unit_test(test_json_string_repairs_utf8),
 	        cmocka_unit_test(test_pool_runs_every_job),
 	        cmocka_unit_test(test_timeline_sorted_and_quoted),
+	        cmocka_unit_test(test_timeline_spills_and_merges),
 	        cmocka_unit_test(test_records_stream),
 	        cmocka_unit_test(test_alert_json_shape),
 	        cmocka_unit_test(test_sha256_file),

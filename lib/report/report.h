@@ -11,6 +11,7 @@
 #include <tracehound/th_run.h>
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/fsutil.h"
 
 /* --- <slug>.json, streamed: the file is created at the first record, so
  * a module with no records leaves no file (as MVT does). --- */
@@ -31,13 +32,22 @@ enum th_status th_records_write(struct th_records_out *o, const json_t *rec,
 enum th_status th_records_close(struct th_records_out *o, struct th_err *err);
 
 /* --- the timeline, kept compactly in memory and written sorted --- */
+/* Events are kept in memory up to a limit; past it, sorted runs spill to
+ * a private temp folder and are merged when the file is written, so a
+ * timeline of any size costs bounded memory. */
 struct th_timeline {
 	struct tl_event *events;
 	size_t n, cap;
-	struct th_buf text; /* "event\0description\0" runs */
+	struct th_buf text; /* "module\0event\0description\0" runs */
+	size_t seq;         /* events added so far: keeps sorts stable */
+	size_t mem_max;     /* spill past this many bytes */
+	struct th_tmpdir spill;
+	size_t nruns;
 };
 
 void th_timeline_init(struct th_timeline *tl);
+/* Lowers the memory limit (tests use it to force spilling). */
+void th_timeline_set_limit(struct th_timeline *tl, size_t bytes);
 void th_timeline_free(struct th_timeline *tl);
 enum th_status th_timeline_add(struct th_timeline *tl, int64_t t,
                                const char *module, const char *event,
