@@ -221,23 +221,95 @@ static enum th_status write_outputs(struct th_run *run)
 	return st;
 }
 
+/* Another module with m's slug that runs on `kinds`: then m stays quiet
+ * (MVT's iOS and Android "sms" share a slug and an output file). */
+static int twin_runs(const struct th_module *m, unsigned kinds)
+{
+	const struct th_module *o;
+	size_t i;
+
+	for (i = 0; i < th_modules_count(); i++) {
+		o = th_modules_at(i);
+		if (o != m && strcmp(o->slug, m->slug) == 0 &&
+		    (o->sources & kinds))
+			return 1;
+	}
+	return 0;
+}
+
+/* Which platform a results folder came from: info.json's "source" when
+ * tracehound wrote it, else Android when Android-only files are there. */
+static unsigned results_kinds(const char *dir)
+{
+	static const char *const android_files[] = {
+	        "aqf_packages.json", "dumpsys_packages.json",
+	        "dumpsys_appops.json", "aqf_get_prop.json", "tombstones.json"};
+	const struct th_source_ops *ops;
+	char *path = th_path_join(dir, "info.json");
+	json_t *info = path ? json_load_file(path, 0, NULL) : NULL;
+	const char *name = json_string_value(json_object_get(info, "source"));
+	unsigned kinds = 0;
+	size_t i;
+
+	ops = name ? th_sources_find(name) : NULL;
+	if (ops)
+		kinds = ops->kind;
+	json_decref(info);
+	free(path);
+	for (i = 0;
+	     !kinds && i < sizeof(android_files) / sizeof(*android_files);
+	     i++) {
+		path = th_path_join(dir, android_files[i]);
+		if (path && th_is_file(path))
+			kinds = TH_SRC_ANDROIDQF | TH_SRC_BUGREPORT |
+			        TH_SRC_ANDROID_BACKUP | TH_SRC_INTRUSION_LOGS;
+		free(path);
+	}
+	return kinds ? kinds : TH_SRC_IOS_BACKUP | TH_SRC_IOS_FS;
+}
+
+/* Whether a results folder holds <slug>.json: modules without one are
+ * left out of a re-check silently (a folder holds a few of fifty). */
+static int has_results(const struct th_run *run, const struct th_module *m)
+{
+	char name[256];
+	char *path;
+	int found;
+
+	snprintf(name, sizeof(name), "%s.json", m->slug);
+	path = th_path_join(run->target, name);
+	found = path && th_is_file(path);
+	free(path);
+	return found;
+}
+
+static int should_run(const struct th_run *run, const struct th_module *m,
+                      unsigned kinds)
+{
+	if (run->recheck)
+		return m->check && has_results(run, m) &&
+		       ((m->sources & kinds) || !twin_runs(m, kinds));
+	return (m->sources & kinds) != 0;
+}
+
 enum th_status th_run_execute(struct th_run *run)
 {
 	const struct th_module *m;
+	unsigned kinds;
 	size_t i;
 
 	if (!run->src && !run->recheck)
 		return th_err_set(&run->err, TH_ERR_USAGE, "%s",
 		                  "the run has no open source");
+	kinds = run->recheck ? results_kinds(run->target)
+	                     : th_source_kinds(run->src);
 	for (i = 0; i < th_modules_count(); i++) {
 		m = th_modules_at(i);
 		if (!selected(run, m))
 			continue;
-		if (run->recheck
-		            ? m->check != NULL
-		            : (m->sources & th_source_kinds(run->src)) != 0)
+		if (should_run(run, m, kinds))
 			run_module(run, m);
-		else if (run->nmodules)
+		else if (run->nmodules && !run->recheck && !twin_runs(m, kinds))
 			skip_module(run, m);
 	}
 	th_run_log(run, TH_LOG_INFO, "%zu alerts in all", run->nalerts);
