@@ -236,6 +236,42 @@ static void test_records_stream(void **state)
 	t_tmpdir_free(dir);
 }
 
+/* Our record writer must give jansson's bytes exactly. */
+static void same_as_jansson(const json_t *v)
+{
+	char *want = json_dumps(v, JSON_INDENT(4) | JSON_PRESERVE_ORDER |
+	                                   JSON_ENCODE_ANY);
+	struct th_buf got;
+
+	th_buf_init(&got, 1 << 20);
+	assert_int_equal(th_json_append(&got, v), TH_OK);
+	assert_non_null(want);
+	assert_string_equal(th_buf_str(&got), want);
+	free(want);
+	th_buf_free(&got);
+}
+
+static void test_json_append_matches_jansson(void **state)
+{
+	json_t *v = json_pack(
+	        "{s:s, s:I, s:f, s:b, s:n, s:[], s:{}, s:[i, s, {s:[f, o]}],"
+	        " s:s}",
+	        "text", "quote \" back\\ slash/ \x01\x1f\t\n\r\b\f \xc3\xa9",
+	        "big", (json_int_t)-9007199254740993LL, "real", 0.1, "yes", 1,
+	        "nothing", "empty list", "empty object", "nested", 7, "x",
+	        "deeper", 1e300, json_false(), "zeta", "last");
+
+	assert_non_null(v);
+	same_as_jansson(v);
+	same_as_jansson(json_object_get(v, "nested"));
+	json_object_set_new(v, "nul", json_stringn("a\0b", 3));
+	same_as_jansson(v);
+	json_decref(v);
+	v = json_string("plain");
+	same_as_jansson(v);
+	json_decref(v);
+}
+
 static void test_alert_json_shape(void **state)
 {
 	json_t *rec = json_pack("{s:s}", "domain", "RootDomain"), *j;
@@ -380,6 +416,7 @@ int main(void)
 	        cmocka_unit_test(test_timeline_sorted_and_quoted),
 	        cmocka_unit_test(test_timeline_spills_and_merges),
 	        cmocka_unit_test(test_records_stream),
+	        cmocka_unit_test(test_json_append_matches_jansson),
 	        cmocka_unit_test(test_alert_json_shape),
 	        cmocka_unit_test(test_sha256_file),
 	        cmocka_unit_test(test_path_inside),
