@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <tracehound/tracehound.h>
+#include "bench.h"
 #include "core/fsutil.h"
 #include "core/pool.h"
 #include "gen.h"
@@ -36,19 +37,6 @@
 #define RSS_TARGET_MB  150.0
 #define PEGASUS        "iocs/amnesty_pegasus.stix2"
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static const char *verdict(int ok)
-{
-	return ok ? "ok" : "MISSED";
-}
-
 /* Loads the folder once; returns the load time in seconds, or < 0. */
 static double load_once(const char *dir, struct th_iocs **out)
 {
@@ -58,9 +46,9 @@ static double load_once(const char *dir, struct th_iocs **out)
 
 	if (th_iocs_new(&iocs) != TH_OK)
 		return -1;
-	t0 = now_s();
+	t0 = th_bench_now();
 	st = th_iocs_load(iocs, dir);
-	t0 = now_s() - t0;
+	t0 = th_bench_now() - t0;
 	if (st != TH_OK) {
 		fprintf(stderr, "th-bench: cannot load '%s': %s\n", dir,
 		        th_iocs_nerrors(iocs) ? th_iocs_error_at(iocs, 0)
@@ -91,7 +79,7 @@ static int bench_load(const char *dir, struct th_iocs **out)
 	printf("indicator load    %zu files, %zu indicators: %.1f ms "
 	       "(target < %.0f ms) %s\n",
 	       th_iocs_nfiles(*out), th_iocs_total(*out), best * 1e3,
-	       LOAD_TARGET_MS, verdict(best * 1e3 < LOAD_TARGET_MS));
+	       LOAD_TARGET_MS, th_bench_verdict(best * 1e3 < LOAD_TARGET_MS));
 	return 0;
 }
 
@@ -186,15 +174,15 @@ static int bench_lookup(const struct th_iocs *iocs, const char *pegasus)
 		goto out;
 	}
 	for (i = 0; i < LOOKUP_RUNS; i++) {
-		t = now_s();
+		t = th_bench_now();
 		hits = lookup_all(iocs, &h);
-		t = now_s() - t;
+		t = th_bench_now() - t;
 		best = t < best ? t : best;
 	}
 	printf("domain lookups    %d names, %zu hits: %.2f M/s on one core "
 	       "(target >= %.0f M/s) %s\n",
 	       NHOSTS, hits, NHOSTS / best / 1e6, LOOKUP_TARGET / 1e6,
-	       verdict(NHOSTS / best >= LOOKUP_TARGET));
+	       th_bench_verdict(NHOSTS / best >= LOOKUP_TARGET));
 	/* Every built hit must hit: a fast matcher that misses is a bug. */
 	if (hits < h.expected)
 		fprintf(stderr,
@@ -210,52 +198,18 @@ out:
 	return rc;
 }
 
-/* Runs argv with output to `log`; wall time and peak RSS (KiB). */
-static int run_child(char *const argv[], const char *log, double *wall,
-                     long *maxrss_kb)
-{
-	struct rusage ru;
-	double t0 = now_s();
-	int status = 0, fd;
-	pid_t pid;
-
-	pid = fork();
-	if (pid == 0) {
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
-		return -1;
-	*wall = now_s() - t0;
-	*maxrss_kb = ru.ru_maxrss;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static void show_log(const char *log)
-{
-	char *data = NULL;
-	size_t len = 0;
-
-	if (th_read_file(log, 1 << 16, &data, &len, NULL) == TH_OK)
-		fprintf(stderr, "%s", data);
-	free(data);
-}
-
 static int generate(const char *backup)
 {
 	struct th_gen_backup_opts opt = {.rows = BACKUP_ROWS, .seed = 7};
 	struct th_err err = {0};
-	double t = now_s();
+	double t = th_bench_now();
 
 	if (th_gen_backup(backup, &opt, &err) != TH_OK) {
 		fprintf(stderr, "th-bench: %s\n", err.msg);
 		return -1;
 	}
 	printf("generate backup   %d Manifest rows: %.2f s (not counted)\n",
-	       BACKUP_ROWS, now_s() - t);
+	       BACKUP_ROWS, th_bench_now() - t);
 	return 0;
 }
 
@@ -284,19 +238,19 @@ static int bench_check(const char *binary)
 	argv[3] = out;
 	argv[4] = backup;
 	argv[5] = NULL;
-	st = run_child(argv, log, &wall, &rss);
+	st = th_bench_child(argv, log, &wall, &rss);
 	if (st != 0 && st != 1) {
 		fprintf(stderr, "th-bench: '%s check-backup' exited with %d:\n",
 		        binary, st);
-		show_log(log);
+		th_bench_show_log(log);
 		goto out;
 	}
 	printf("check-backup      wall time: %.2f s (target < %.1f s) %s\n",
-	       wall, WALL_TARGET_S, verdict(wall < WALL_TARGET_S));
+	       wall, WALL_TARGET_S, th_bench_verdict(wall < WALL_TARGET_S));
 	printf("check-backup      peak memory: %.1f MB (target < %.0f MB) "
 	       "%s\n",
 	       rss / 1024.0, RSS_TARGET_MB,
-	       verdict(rss / 1024.0 < RSS_TARGET_MB));
+	       th_bench_verdict(rss / 1024.0 < RSS_TARGET_MB));
 	rc = 0;
 out:
 	free(backup);
@@ -330,12 +284,41 @@ out:
 	return rc;
 }
 
+static int area_iocs(const char *binary)
+{
+	return bench_iocs();
+}
+
+/* The areas in the order they run; `th-bench BUILD [AREA...]` runs only
+ * the areas named. */
+static const struct {
+	const char *name;
+	int (*run)(const char *binary);
+} areas[] = {
+        {"iocs", area_iocs},           {"backup", bench_check},
+        {"ios", th_bench_ios},         {"fs", th_bench_fs},
+        {"android", th_bench_android},
+};
+
+static int wanted(int argc, char **argv, const char *name)
+{
+	int i;
+
+	if (argc <= 2)
+		return 1;
+	for (i = 2; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char *local = argc > 1 ? th_path_join(argv[1], "tracehound") : NULL;
 	const char *binary = local && th_is_file(local) ? local : TH_BINARY;
 	double load[1];
-	int rc;
+	size_t i;
+	int rc = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* Other work on the machine skews every figure: say how much. */
@@ -343,9 +326,11 @@ int main(int argc, char **argv)
 		load[0] = -1;
 	printf("tracehound benchmark: %d cores, load average %.2f\n",
 	       th_pool_cores(), load[0]);
-	rc = bench_iocs();
-	if (rc == 0)
-		rc = bench_check(binary);
+	for (i = 0; i < sizeof(areas) / sizeof(areas[0]) && rc == 0; i++)
+		if (wanted(argc, argv, areas[i].name))
+			rc = areas[i].run(binary);
+	if (rc == 0 && wanted(argc, argv, "crypto"))
+		rc = th_bench_crypto();
 	free(local);
 	return rc == 0 ? 0 : 2;
 }

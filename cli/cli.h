@@ -26,7 +26,11 @@ enum cli_opt {
 	CLI_O_VERBOSE = 1u << 5,
 	CLI_O_QUIET = 1u << 6,
 	CLI_O_JSON = 1u << 7,
-	CLI_O_TYPE = 1u << 8
+	CLI_O_TYPE = 1u << 8,
+	CLI_O_SECRET = 1u << 20,  /* -p, --password-file, -k (secret.h) */
+	CLI_O_DEST = 1u << 21,    /* -d DEST (decrypt-backup) */
+	CLI_O_FAST = 1u << 13,    /* --fast: skip the slow checks */
+	CLI_O_TIMEZONE = 1u << 14 /* --timezone: device-local times */
 };
 
 /* What the command line said. Strings point into argv; the arrays are
@@ -43,6 +47,12 @@ struct cli_opts {
 	int quiet;
 	int json;
 	const char *type;
+	const char *password;      /* -p (wiped once read: secret.h) */
+	const char *password_file; /* --password-file */
+	const char *key_file;      /* -k */
+	const char *dest;          /* -d */
+	int fast;
+	const char *timezone; /* --timezone */
 	int help;
 	char **args; /* the operands (PATH, VALUE...) */
 	size_t nargs;
@@ -139,5 +149,7 @@ int cli_cmd_check(const struct cli_cmd *cmd, struct cli_opts *o);
 int cli_cmd_iocs(const struct cli_cmd *cmd, struct cli_opts *o);
 int cli_cmd_match(const struct cli_cmd *cmd, struct cli_opts *o);
 int cli_cmd_modules(const struct cli_cmd *cmd, struct cli_opts *o);
+int cli_cmd_decrypt(const struct cli_cmd *cmd, struct cli_opts *o);
+int cli_cmd_extract_key(const struct cli_cmd *cmd, struct cli_opts *o);
 
 #endif

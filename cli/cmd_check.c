@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "secret.h"
 
 struct log_ctx {
 	enum th_log_level min; /* lines below this are not shown */
@@ -114,6 +115,12 @@ static const struct {
 	const char *source;
 } forced_sources[] = {
         {"check-backup", "ios-backup"},
+        {"check-fs", "ios-fs"},
+        {"check-sysdiagnose", "sysdiagnose"},
+        {"check-androidqf", "androidqf"},
+        {"check-bugreport", "bugreport"},
+        {"check-android-backup", "android-backup"},
+        {"check-intrusion-logs", "intrusion-logs"},
 };
 
 static const char *forced_source(const char *command)
@@ -141,6 +148,8 @@ static void fill_options(const struct cli_cmd *cmd, const struct cli_opts *o,
 	ro->iocs = c->set;
 	ro->hashes = o->hashes;
 	ro->jobs = o->jobs;
+	ro->fast = o->fast;
+	ro->timezone = o->timezone;
 	ro->command_line = o->command_line;
 	lc->min = log_threshold(o);
 	ro->log = log_line;
@@ -186,6 +195,7 @@ int cli_cmd_check(const struct cli_cmd *cmd, struct cli_opts *o)
 	struct th_run *run = NULL;
 	struct cli_iocs c = {0};
 	struct log_ctx lc;
+	struct cli_secret sec = {0};
 	enum th_status s;
 	int rc;
 
@@ -194,9 +204,12 @@ int cli_cmd_check(const struct cli_cmd *cmd, struct cli_opts *o)
 		rc = check_target(o->args[0]);
 	if (rc == CLI_EXIT_OK)
 		rc = load_iocs(o, &c);
+	if (rc == CLI_EXIT_OK && (cmd->opts & CLI_O_SECRET))
+		rc = cli_secret_for(o, o->args[0], &sec);
 	if (rc != CLI_EXIT_OK)
 		goto out;
 	fill_options(cmd, o, &c, &lc, &ro);
+	cli_secret_apply(&sec, &ro);
 	rc = open_run(&ro, &run);
 	if (rc != CLI_EXIT_OK)
 		goto out;
@@ -216,6 +229,7 @@ int cli_cmd_check(const struct cli_cmd *cmd, struct cli_opts *o)
 out:
 	if (run)
 		th_run_free(run);
+	cli_secret_wipe(&sec);
 	cli_iocs_free(&c);
 	return rc;
 }

@@ -9,13 +9,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "secret.h"
 
 static int cmd_help(const struct cli_cmd *cmd, struct cli_opts *o);
 static int cmd_version(const struct cli_cmd *cmd, struct cli_opts *o);
 
 #define CHECK_OPTS                                                             \
 	(CLI_O_IOCS | CLI_O_OUTPUT | CLI_O_MODULE | CLI_O_HASHES |             \
-	 CLI_O_JOBS | CLI_O_VERBOSE | CLI_O_QUIET | CLI_O_JSON)
+	 CLI_O_JOBS | CLI_O_VERBOSE | CLI_O_QUIET | CLI_O_JSON | CLI_O_FAST |  \
+	 CLI_O_TIMEZONE | CLI_O_SECRET)
 
 static const struct cli_cmd commands[] = {
         {"check", cli_cmd_check, CHECK_OPTS, 1, 1, "PATH",
@@ -30,6 +32,43 @@ static const struct cli_cmd commands[] = {
          "check an iTunes/Finder iOS backup folder",
          "Like 'check', but reads PATH as an iOS backup (a folder with "
          "Manifest.db\nand Info.plist, or exactly one such subfolder).\n"},
+        {"check-fs", cli_cmd_check, CHECK_OPTS, 1, 1, "PATH",
+         "check-fs [OPTIONS] PATH",
+         "check an iOS filesystem dump (folder, .tar, .tar.gz or .zip)",
+         "Like 'check', but reads PATH as an iOS filesystem dump: a folder "
+         "holding\nprivate/var/..., or an archive of one, read in one "
+         "streamed pass (never\nunpacked as a whole). Symbolic links are not "
+         "followed out of the dump.\n"},
+        {"check-sysdiagnose", cli_cmd_check, CHECK_OPTS, 1, 1, "PATH",
+         "check-sysdiagnose [OPTIONS] PATH",
+         "check an iOS sysdiagnose archive or its extracted folder",
+         "Like 'check', but reads PATH as a sysdiagnose: a "
+         "sysdiagnose_*.tar.gz,\nread in one streamed pass for every module, "
+         "or its extracted folder.\n"},
+        {"check-androidqf", cli_cmd_check, CHECK_OPTS, 1, 1, "PATH",
+         "check-androidqf [OPTIONS] PATH",
+         "check an androidqf acquisition (folder or .zip)",
+         "Like 'check', but reads PATH as an androidqf acquisition, read in "
+         "place.\nA nested bugreport.zip, backup.ab or intrusion_logs/ is "
+         "checked in the\nsame run.\n"},
+        {"check-bugreport", cli_cmd_check, CHECK_OPTS, 1, 1, "PATH",
+         "check-bugreport [OPTIONS] PATH",
+         "check an Android bugreport (.zip or folder)",
+         "Like 'check', but reads PATH as an Android bugreport; its dumpsys "
+         "is split\ninto sections once for every module.\n"},
+        {"check-android-backup", cli_cmd_check, CHECK_OPTS, 1, 1, "PATH",
+         "check-android-backup [OPTIONS] PATH",
+         "check an Android backup (.ab, also encrypted) or its folder",
+         "Like 'check', but reads PATH as an Android backup: an .ab file "
+         "(versions 1-5,\ncompressed or not, AES-256 with the backup "
+         "password) read as a stream, or\nits extracted folder.\n"},
+        {"check-intrusion-logs", cli_cmd_check, CHECK_OPTS, 1, 1, "PATH",
+         "check-intrusion-logs [OPTIONS] PATH",
+         "check Android intrusion logs (folder or .zip of NDJSON files)",
+         "Like 'check', but reads PATH as Android 16 intrusion logs: a "
+         "folder or .zip\n(zips may nest) of NDJSON .txt files. Events "
+         "found in several files count\nonce. --timezone says how "
+         "device-local times are read.\n"},
         {"check-iocs", cli_cmd_check,
          CLI_O_IOCS | CLI_O_OUTPUT | CLI_O_MODULE | CLI_O_VERBOSE |
                  CLI_O_QUIET | CLI_O_JSON,
@@ -54,6 +93,29 @@ static const struct cli_cmd commands[] = {
          "Each VALUE is looked up as every kind it could be (a domain, a URL, "
          "a process\nname, a hash...), or only as --type TYPE. Exits 1 when "
          "any value matched,\n0 when none did.\n"},
+        {"decrypt-backup", cli_cmd_decrypt,
+         CLI_O_SECRET | CLI_O_DEST | CLI_O_HASHES | CLI_O_JOBS | CLI_O_VERBOSE |
+                 CLI_O_QUIET,
+         1, 1, "BACKUP",
+         "decrypt-backup -d DEST [-p PASSWORD|--password-file FILE|-k KEY] "
+         "BACKUP",
+         "write a decrypted copy of an encrypted iOS backup",
+         "DEST gets a plain backup (Manifest.db, the plists, xx/fileID "
+         "files) that\n'tracehound check' and MVT read. DEST must not be "
+         "inside the evidence.\nWithout -p, --password-file or -k, the "
+         "password comes from\nTRACEHOUND_BACKUP_PASSWORD, or is asked "
+         "for when standard input is a\nterminal. With --hashes, "
+         "DEST/info.json holds the SHA-256 of every\nencrypted input and "
+         "decrypted output.\n"},
+        {"extract-key", cli_cmd_extract_key, CLI_O_SECRET | CLI_O_QUIET, 1, 1,
+         "BACKUP",
+         "extract-key [-p PASSWORD|--password-file FILE] [-k OUT] "
+         "BACKUP",
+         "derive the key of an encrypted iOS backup (for --key-file)",
+         "Derives the backup key from the password (the slow step of "
+         "opening an\nencrypted backup) and prints it as 64 hex characters, "
+         "or writes it to OUT\n(mode 0600). Later runs take it with -k "
+         "and skip the derivation.\n"},
         {"modules", cli_cmd_modules, CLI_O_JSON, 0, 0, NULL, "modules [--json]",
          "list the check modules and the evidence they read", NULL},
         {"version", cmd_version, 0, 0, 0, NULL, "version", "print the version",
@@ -159,6 +221,8 @@ int main(int argc, char **argv)
 		cli_error("out of memory");
 		return CLI_EXIT_ERROR;
 	}
+	/* Before any thread: an interrupt removes decrypted temp files. */
+	cli_signals_start();
 	rc = cli_opts_parse(cmd, argc - 1, argv + 1, &o);
 	if (rc == CLI_EXIT_OK && o.help)
 		cli_print_usage(cmd, stdout);

@@ -12,10 +12,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "secret.h"
 
 #define MAX_JOBS 1024
 
 enum { OPT_JSON = 256, OPT_TYPE };
+enum { OPT_PASSWORD_FILE = 400 };
+enum { OPT_FAST = 320 };
+enum { OPT_TIMEZONE = 330 };
 
 struct opt_desc {
 	const char *name;
@@ -45,6 +49,18 @@ static const struct opt_desc descs[] = {
          "print a machine-readable summary on stdout"},
         {"type", OPT_TYPE, required_argument, CLI_O_TYPE, "TYPE",
          "look values up only as TYPE (default: all likely)"},
+        {"fast", OPT_FAST, no_argument, CLI_O_FAST, NULL,
+         "skip the slow checks (dump-wide name searches)"},
+        {"timezone", OPT_TIMEZONE, required_argument, CLI_O_TIMEZONE, "TZ",
+         "device-local times in evidence are in TZ (UTC, +HH:MM)"},
+        {"password", 'p', required_argument, CLI_O_SECRET, "PASS",
+         "backup password (others may see it: prefer a file)"},
+        {"password-file", OPT_PASSWORD_FILE, required_argument, CLI_O_SECRET,
+         "FILE", "read the backup password from FILE's first line"},
+        {"key-file", 'k', required_argument, CLI_O_SECRET, "FILE",
+         "derived backup key, 64 hex (extract-key: output)"},
+        {"destination", 'd', required_argument, CLI_O_DEST, "DIR",
+         "write the decrypted backup into DIR"},
         {"help", 'h', no_argument, 0, NULL, "show this help"},
 };
 
@@ -162,6 +178,24 @@ static int apply(const struct cli_cmd *cmd, int c, struct cli_opts *o)
 		return CLI_EXIT_OK;
 	case 'h':
 		o->help = 1;
+		return CLI_EXIT_OK;
+	case 'p':
+		o->password = optarg;
+		return CLI_EXIT_OK;
+	case OPT_PASSWORD_FILE:
+		o->password_file = optarg;
+		return CLI_EXIT_OK;
+	case 'k':
+		o->key_file = optarg;
+		return CLI_EXIT_OK;
+	case 'd':
+		o->dest = optarg;
+		return CLI_EXIT_OK;
+	case OPT_FAST:
+		o->fast = 1;
+		return CLI_EXIT_OK;
+	case OPT_TIMEZONE:
+		o->timezone = optarg;
 		return CLI_EXIT_OK;
 	}
 	return CLI_EXIT_ERROR;
@@ -288,7 +322,8 @@ char *cli_join_argv(int argc, char *const *argv)
 	for (i = 0; i < argc; i++) {
 		if (i > 0)
 			buf[len++] = ' ';
-		append_word(buf, &len, argv[i]);
+		/* Passwords never reach command.log or info.json. */
+		append_word(buf, &len, cli_secret_redact(argv, i));
 	}
 	buf[len] = '\0';
 	return buf;

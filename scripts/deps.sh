@@ -4,7 +4,7 @@
 # installs nothing.
 set -eu
 
-packages="cmake ninja-build pkg-config libsqlite3-dev libplist-dev libjansson-dev libssl-dev libarchive-dev libpcre2-dev libcmocka-dev"
+packages="cmake ninja-build pkg-config libsqlite3-dev libplist-dev libjansson-dev libssl-dev libarchive-dev libpcre2-dev libcmocka-dev zlib1g-dev"
 if [ "${1:-}" = "--fuzz" ]; then
 	packages="$packages clang libclang-rt-14-dev"
 fi

@@ -154,7 +154,8 @@ static void hash_tree(EVP_MD_CTX *md, const char *dir, const char *rel,
 		names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n) /* names is NULL for an empty folder */
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
 		child = rel[0] ? th_path_join(rel, names[i]) : strdup(names[i]);
 		hash_tree(md, dir, child, depth + 1);

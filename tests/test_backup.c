@@ -396,12 +396,25 @@ static void test_encrypted_backup(void **state)
 	struct th_source *src = NULL;
 	struct th_err err = {0};
 
+	char *db = join(dir, "Manifest.db");
+
+	/* A backup decrypted by MVT keeps its Manifest.plist: with a plain
+	 * SQLite Manifest.db it is read as a plain backup. */
 	write_file(mp, "<plist version=\"1.0\"><dict><key>IsEncrypted</key>"
 	               "<true/></dict></plist>");
-	assert_int_equal(open_src(dir, &src, &err), TH_ERR_UNSUPPORTED);
+	assert_int_equal(open_src(dir, &src, &err), TH_OK);
+	th_source_free(src);
+	src = NULL;
+	assert_int_equal(th_source_ios_backup.bid(dir), 90);
+	/* Really encrypted (test_encrypted.c has the rest): it needs a
+	 * password, and bids above any plain reading. */
+	unlink(db);
+	write_file(db, "\x8f\x12 not SQLite, ciphertext");
+	assert_int_equal(th_source_ios_backup.bid(dir), 95);
+	assert_int_equal(open_src(dir, &src, &err), TH_ERR_FORMAT);
 	assert_null(src);
-	assert_true(t_contains(err.msg, "is an encrypted backup; encrypted "
-	                                "backups are not supported yet"));
+	assert_true(t_contains(err.msg, "no BackupKeyBag"));
+	free(db);
 	free(mp);
 	free(dir);
 	t_tmpdir_free(tmp);

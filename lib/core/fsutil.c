@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/fsutil.h"
+#include "core/tmpreg.h"
 
 #define REMOVE_DEPTH_MAX 64
 
@@ -192,13 +193,22 @@ enum th_status th_tmpdir_new(struct th_tmpdir *t, struct th_err *err)
 	tmpl = th_path_join(base, "tracehound-XXXXXX");
 	if (!tmpl)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
-	if (!mkdtemp(tmpl)) {
+	/* Registered so an interrupted program can remove it (th_cleanup.h). */
+	switch (th_tmpreg_mkdtemp(tmpl)) {
+	case TH_OK:
+		break;
+	case TH_ERR_IO:
 		th_err_set(err, TH_ERR_IO,
 		           "cannot create a temporary folder "
 		           "in '%s': %s",
 		           base, strerror(errno));
 		free(tmpl);
 		return TH_ERR_IO;
+	default:
+		free(tmpl);
+		return th_err_set(err, TH_ERR_IO, "%s",
+		                  "cannot create a temporary folder: "
+		                  "shutting down");
 	}
 	t->path = tmpl;
 	return TH_OK;
@@ -209,6 +219,7 @@ void th_tmpdir_free(struct th_tmpdir *t)
 	if (!t || !t->path)
 		return;
 	th_remove_tree(t->path);
+	th_tmpreg_remove(t->path);
 	free(t->path);
 	t->path = NULL;
 }

@@ -22,4 +22,28 @@ enum th_status th_dumpsys_section(const struct th_dumpsys *d,
                                   const char *service, const char **text,
                                   size_t *len);
 
+/*
+ * Section bounds: a section ends at the next "DUMP OF SERVICE" line, at
+ * a line starting with 78 dashes, or at dumpsys's "--------- 0.01s was the
+ * duration of dumpsys X" footer. The first section of a name wins; a
+ * dumpstate's "DUMP OF SERVICE CRITICAL x:" / "HIGH x:" answer for "x"
+ * when no plain "x" exists.
+ *
+ * A name holding a blank ("SYSTEM PROPERTIES") is looked up as a block
+ * title (th_dumpsys_block), so a source's dumpsys op serves both.
+ */
+
+/* The body of dumpstate block "------ <title> (<command>) ------" (or
+ * "------ <title> ------"), up to the next line starting "------ " (the
+ * next block or the "was the duration" line). TH_ERR_NOTFOUND. */
+enum th_status th_dumpsys_block(const struct th_dumpsys *d, const char *title,
+                                const char **text, size_t *len);
+
+/* Sections and blocks indexed, in text order, for listing and tests:
+ * th_dumpsys_at gives the i-th name (not NUL-terminated) and whether it
+ * is a block; returns 0 past the end. */
+size_t th_dumpsys_count(const struct th_dumpsys *d);
+int th_dumpsys_at(const struct th_dumpsys *d, size_t i, const char **name,
+                  size_t *name_len, int *is_block);
+
 #endif

@@ -26,8 +26,17 @@ struct th_ps_row {
 	const char *ppid;
 	const char *label; /* SELinux label, when ps printed one */
 	const char *name;  /* the last column: process name or command */
+	const char *vsz;
+	const char *rss;
+	const char *wchan; /* "" when this row left it blank */
+	const char *addr;
+	const char *state; /* "S", "R", ... */
 };
 
+/* Calls fn for every process row after the header (fn returns nonzero
+ * to stop). The name is the rest of the line from its column, blanks
+ * included. Rows that cannot be split are skipped. TH_ERR_FORMAT when
+ * the first line is not a ps header (no PID column). */
 enum th_status th_ps_each(const char *text, size_t len,
                           int (*fn)(void *ctx, const struct th_ps_row *row),
                           void *ctx, struct th_err *err);

@@ -1,4 +1,5 @@
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,6 +63,13 @@ static char *single_child(const char *dir)
 	return found;
 }
 
+char *th_backup_locate(const char *path)
+{
+	return bid_dir(path) > TH_BID_NONE ? strdup(path) : single_child(path);
+}
+
+/* An encrypted backup bids higher than any plain reading of it: it is
+ * certainly a backup, and only this source can decrypt it. */
 static int bid(const char *path)
 {
 	char *child;
@@ -71,10 +79,11 @@ static int bid(const char *path)
 		return TH_BID_NONE;
 	b = bid_dir(path);
 	if (b > TH_BID_NONE)
-		return b;
+		return th_backup_dir_encrypted(path) ? 95 : b;
 	child = single_child(path);
+	b = child ? (th_backup_dir_encrypted(child) ? 95 : 80) : TH_BID_NONE;
 	free(child);
-	return child ? 80 : TH_BID_NONE;
+	return b;
 }
 
 static void backup_free(struct th_backup *b)
@@ -82,6 +91,7 @@ static void backup_free(struct th_backup *b)
 	if (!b)
 		return;
 	th_sqlite_close(b->manifest);
+	th_backup_crypt_free(b->crypt);
 	if (b->info)
 		plist_free(b->info);
 	free(b->info_error);
@@ -89,28 +99,38 @@ static void backup_free(struct th_backup *b)
 	free(b);
 }
 
-/* Manifest.plist is optional; when it says the backup is encrypted we
- * stop here, before Manifest.db (then not SQLite) gives a worse message. */
-static enum th_status check_encryption(const char *dir, const char *path,
-                                       struct th_err *err)
+static int is_sqlite(const char *path)
 {
-	enum th_status st = TH_OK;
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	size_t n = 0;
+	FILE *f = fopen(path, "rb");
+
+	if (f) {
+		n = fread(head, 1, sizeof(head), f);
+		fclose(f);
+	}
+	return n == sizeof(head) && memcmp(head, magic, sizeof(head)) == 0;
+}
+
+int th_backup_dir_encrypted(const char *dir)
+{
 	plist_t mp = NULL;
 	char *p = th_path_join(dir, "Manifest.plist");
+	char *db = th_path_join(dir, "Manifest.db");
 	int enc = 0;
 
-	if (!p)
-		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
-	if (th_is_file(p) && th_plist_read_file(p, &mp, NULL) == TH_OK &&
+	if (p && db && th_is_file(p) &&
+	    th_plist_read_file(p, &mp, NULL) == TH_OK &&
 	    th_plist_dict_bool(mp, "IsEncrypted", &enc) && enc)
-		st = th_err_set(err, TH_ERR_UNSUPPORTED,
-		                "'%s' is an encrypted backup; encrypted "
-		                "backups are not supported yet",
-		                path);
+		enc = !is_sqlite(db);
+	else
+		enc = 0;
 	if (mp)
 		plist_free(mp);
 	free(p);
-	return st;
+	free(db);
+	return enc;
 }
 
 /* A bad or missing Info.plist is remembered, not fatal: the manifest
@@ -138,7 +158,7 @@ static void load_info(struct th_backup *b)
 	free(p);
 }
 
-static enum th_status check_files_table(struct th_backup *b, struct th_err *err)
+enum th_status th_backup_check_files(struct th_backup *b, struct th_err *err)
 {
 	static const char *const cols[] = {"fileID", "domain", "relativePath",
 	                                   "flags", "file"};
@@ -170,8 +190,7 @@ static enum th_status backup_open(const char *path,
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
-	b->dir =
-	        bid_dir(path) > TH_BID_NONE ? strdup(path) : single_child(path);
+	b->dir = th_backup_locate(path);
 	if (!b->dir) {
 		st = th_err_set(err, TH_ERR_NOTFOUND,
 		                "'%s' is not an iOS backup: no Manifest.db "
@@ -179,15 +198,16 @@ static enum th_status backup_open(const char *path,
 		                path);
 		goto out;
 	}
-	st = check_encryption(b->dir, path, err);
-	if (st != TH_OK)
-		goto out;
 	load_info(b);
-	db = th_path_join(b->dir, "Manifest.db");
-	st = db ? th_sqlite_open(db, &b->manifest, err)
-	        : th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	if (th_backup_dir_encrypted(b->dir)) {
+		st = th_backup_open_crypt(b, path, opt, err);
+	} else {
+		db = th_path_join(b->dir, "Manifest.db");
+		st = db ? th_sqlite_open(db, &b->manifest, err)
+		        : th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	}
 	if (st == TH_OK)
-		st = check_files_table(b, err);
+		st = th_backup_check_files(b, err);
 out:
 	free(db);
 	if (st != TH_OK)
@@ -306,8 +326,9 @@ const char *th_backup_info_error(const struct th_backup *b)
 const struct th_source_ops th_source_ios_backup = {
         .name = "ios-backup",
         .kind = TH_SRC_IOS_BACKUP,
-        .looks_for = "an iOS backup: a folder with Manifest.db and "
-                     "Info.plist, or one holding exactly one such folder",
+        .looks_for = "an iOS backup (plain or encrypted): a folder with "
+                     "Manifest.db and Info.plist, or one holding exactly "
+                     "one such folder",
         .bid = bid,
         .open = backup_open,
         .close = backup_close,

@@ -103,8 +103,8 @@ static enum th_status prepare_find(struct th_backup *b,
 	int n = 0;
 
 	th_buf_init(&sql, 1024);
-	st = th_buf_adds(&sql, "SELECT fileID, domain, relativePath FROM "
-	                       "Files WHERE 1");
+	st = th_buf_adds(&sql, "SELECT fileID, domain, relativePath, file "
+	                       "FROM Files WHERE 1");
 	if (st == TH_OK)
 		st = cond_sql(domain, "domain", &sql);
 	if (st == TH_OK)
@@ -120,26 +120,36 @@ static enum th_status prepare_find(struct th_backup *b,
 	return TH_OK;
 }
 
-/* Calls fn for one matching row whose file is stored; 1 to stop. */
+/* Calls fn for one matching row whose file is stored; 1 to stop. On an
+ * encrypted backup the file is decrypted first; a failure stops the walk
+ * with *st set (the message names the file). */
 static int visit_row(struct th_backup *b, const struct th_artifact *art,
-                     sqlite3_stmt *stmt, th_file_fn fn, void *ctx)
+                     sqlite3_stmt *stmt, th_file_fn fn, void *ctx,
+                     enum th_status *st, struct th_err *err)
 {
 	const char *domain = th_backup_col_text(stmt, 1),
 	           *rel = th_backup_col_text(stmt, 2);
 	struct th_file f;
 	struct th_buf name;
-	char *local;
+	const void *blob;
+	char *local = NULL;
 	int stop;
 
 	if ((art->backup_domain && fnmatch(art->backup_domain, domain, 0)) ||
 	    fnmatch(art->backup_path, rel, 0))
 		return 0;
-	local = th_backup_stored_path(
-	        b, (const char *)sqlite3_column_text(stmt, 0));
-	if (!local)
-		return 0;
 	th_buf_init(&name, 8192);
 	th_buf_printf(&name, "%s/%s", domain, rel);
+	/* The blob before its size, as SQLite asks. */
+	blob = sqlite3_column_blob(stmt, 3);
+	*st = th_backup_local_file(b,
+	                           (const char *)sqlite3_column_text(stmt, 0),
+	                           blob, (size_t)sqlite3_column_bytes(stmt, 3),
+	                           th_buf_str(&name), &local, err);
+	if (*st != TH_OK || !local) {
+		th_buf_free(&name);
+		return *st != TH_OK;
+	}
 	f.name = th_buf_str(&name);
 	f.local_path = local;
 	f.domain = domain;
@@ -168,9 +178,9 @@ enum th_status th_backup_find(void *state, const struct th_artifact *art,
 	if (st != TH_OK)
 		return st;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		if (visit_row(b, art, stmt, fn, ctx))
+		if (visit_row(b, art, stmt, fn, ctx, &st, err))
 			break;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (st == TH_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		st = th_sqlite_error(b->manifest, err);
 	sqlite3_finalize(stmt);
 	return st;

@@ -12,12 +12,68 @@
 
 #define TH_FILE_ID_LEN 40
 
+struct th_backup_crypt;
+
 struct th_backup {
 	char *dir; /* the backup folder actually used */
 	struct th_sqlite *manifest;
 	plist_t info;
 	char *info_error;
+	struct th_backup_crypt *crypt; /* encrypted backups only */
 };
+
+/* The backup folder for `path`: itself, or its one backup subfolder
+ * (malloc'ed); NULL when neither. */
+char *th_backup_locate(const char *path);
+
+/* Whether the backup in `dir` is encrypted: Manifest.plist says
+ * IsEncrypted and Manifest.db is not plain SQLite (a backup decrypted by
+ * MVT or by decrypt-backup keeps the original Manifest.plist). */
+int th_backup_dir_encrypted(const char *dir);
+
+/* Checks Manifest.db's Files table has the columns rows are read from. */
+enum th_status th_backup_check_files(struct th_backup *b, struct th_err *err);
+
+/* ios_backup_enc.c: unlocks the keybag of the encrypted backup in b->dir
+ * with opt's key or password, decrypts Manifest.db into a private folder
+ * and opens it as b->manifest. `path` is the path the user gave, for
+ * messages. TH_ERR_PASSWORD: "cannot open 'PATH': wrong backup
+ * password". */
+enum th_status th_backup_open_crypt(struct th_backup *b, const char *path,
+                                    const struct th_source_options *opt,
+                                    struct th_err *err);
+/* Reads Manifest.plist's keybag and ManifestKey (4-byte class + 40-byte
+ * wrapped key) of the backup in `dir`. */
+struct th_keybag;
+enum th_status th_backup_read_keybag(const char *dir, struct th_keybag *kb,
+                                     uint8_t mkey[44], struct th_err *err);
+
+/* The decrypted Manifest.db in the private folder (encrypted backups),
+ * or NULL. */
+const char *th_backup_plain_manifest(const struct th_backup *b);
+
+/* Wipes the keys and removes the private folder. NULL is fine. */
+void th_backup_crypt_free(struct th_backup_crypt *c);
+
+/*
+ * A readable copy of the stored file `id` whose Manifest `file` blob is
+ * (blob, blob_len): the stored file itself on a plain backup, a file
+ * decrypted on demand into the private folder (kept for later asks) on
+ * an encrypted one. *local is malloc'ed, or NULL with TH_OK when the row
+ * has no stored file. `name` ("domain/path") is for messages.
+ */
+enum th_status th_backup_local_file(struct th_backup *b, const char *id,
+                                    const void *blob, size_t blob_len,
+                                    const char *name, char **local,
+                                    struct th_err *err);
+
+/* Decrypts the stored file `id` into `out` (a new file) with the key in
+ * its MBFile blob. The backup must be encrypted. `bytes` gets the input
+ * size. */
+enum th_status th_backup_decrypt_to(struct th_backup *b, const char *id,
+                                    const void *blob, size_t blob_len,
+                                    const char *name, const char *out,
+                                    uint64_t *bytes, struct th_err *err);
 
 /* Whether id is 40 hex characters (and nothing else). */
 int th_backup_is_file_id(const char *id);

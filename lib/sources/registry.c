@@ -2,11 +2,21 @@
 #include <string.h>
 
 #include "sources/source.h"
+#include "sources/android_sources.h"
 #include "sources/ios_backup.h"
+#include "sources/ios_fs.h"
+#include "sources/sysdiagnose.h"
 #include <tracehound/th_run.h>
 
 static const struct th_source_ops *const sources[] = {
         &th_source_ios_backup,
+        &th_source_androidqf,
+        &th_source_bugreport,
+        &th_source_android_backup,
+        &th_source_intrusion_logs,
+        /* iOS filesystem dumps and sysdiagnoses */
+        &th_source_ios_fs,
+        &th_source_sysdiagnose,
 };
 
 #define NSOURCES (sizeof(sources) / sizeof(sources[0]))

@@ -44,6 +44,26 @@ enum th_status th_gen_backup(const char *dir,
 /* How many Manifest rows th_gen_backup writes besides the filler. */
 size_t th_gen_backup_nplanted(int infected);
 
+/* The encrypted twin (gen_encrypt.c). Real backups use DPIC 10,000,000
+ * and ITER 10,000; tests use small counts. */
+struct th_gen_encrypt_opts {
+	const char *password;
+	uint32_t dpic;      /* PBKDF2-SHA256 stage; 0: none (before iOS 10.2) */
+	uint32_t iter;      /* PBKDF2-SHA1 stage, at least 1 */
+	uint64_t seed;      /* keys and salts derive from it */
+	int64_t size_delta; /* moves every recorded Size (stale) */
+	const char *bad_key_path; /* relativePath whose file key is damaged */
+	uint32_t bad_class; /* class (1-11) whose wrapped key is damaged */
+	size_t bulk_files;  /* benchmarks: extra MediaDomain files ... */
+	size_t bulk_size;   /* ... of this many filler bytes each */
+};
+
+/* Writes into `dir` an encrypted copy of the backup th_gen_backup wrote
+ * in `plain_dir` (which is only read). */
+enum th_status th_gen_backup_encrypt(const char *plain_dir, const char *dir,
+                                     const struct th_gen_encrypt_opts *opt,
+                                     struct th_err *err);
+
 /* --- the planting table (gen_plant.c) --- */
 
 enum th_gen_when {
@@ -76,6 +96,39 @@ struct th_gen_plant {
  * one per artifact area, e.g. gen_plant_sms.c). */
 extern const struct th_gen_plant th_gen_backup_plants[];
 extern const size_t th_gen_backup_nplants;
+/* Messages (gen_plant_sms.c) and browsers (gen_plant_browsers.c). */
+extern const struct th_gen_plant th_gen_sms_plants[];
+extern const size_t th_gen_sms_nplants;
+extern const struct th_gen_plant th_gen_browser_plants[];
+extern const size_t th_gen_browser_nplants;
+
+/* Large artifacts for the benchmark, written as new SQLite files at
+ * `path` (it must not exist) in one transaction: an sms.db with n
+ * messages (every tenth with a link) and a Safari History.db with n
+ * visits. TH_ERR_USAGE, TH_ERR_IO with a message in err. */
+enum th_status th_gen_sms_db_file(const char *path, size_t n,
+                                  struct th_err *err);
+enum th_status th_gen_safari_history_file(const char *path, size_t n,
+                                          struct th_err *err);
+
+/* The system, network-usage and Triangulation areas (sysapps). */
+extern const struct th_gen_plant th_gen_netusage_plants[];
+extern const size_t th_gen_netusage_nplants;
+extern const struct th_gen_plant th_gen_system_plants[];
+extern const size_t th_gen_system_nplants;
+extern const struct th_gen_plant th_gen_triangulation_plants[];
+extern const size_t th_gen_triangulation_nplants;
+extern const struct th_gen_plant th_gen_comms_plants[];
+extern const size_t th_gen_comms_nplants;
+
+/* Adds Info.plist's Applications, with a sideloaded app when infected
+ * (gen_plant_apps.c). */
+void th_gen_info_apps(plist_t info, int infected);
+
+/* A DataUsage.sqlite image with `nprocs` processes and two ZLIVEUSAGE
+ * rows each, for the benchmark. TH_ERR_USAGE past TH_GEN_ROWS_MAX. */
+enum th_status th_gen_datausage(size_t nprocs, struct th_buf *out,
+                                struct th_err *err);
 
 /* Every planted row of every area, in order (gen_plants.c lists the
  * areas: a new area is one line there). */

@@ -167,14 +167,17 @@ static enum th_status write_plist(const char *dir, const char *name,
 	return st;
 }
 
-static enum th_status write_plists(const char *dir, uint64_t seed,
+static enum th_status write_plists(const char *dir, uint64_t seed, int infected,
                                    struct th_err *err)
 {
 	struct device d;
 	enum th_status st;
+	plist_t info;
 
 	device_init(&d, seed);
-	st = write_plist(dir, "Info.plist", info_plist(&d), 1, err);
+	info = info_plist(&d);
+	th_gen_info_apps(info, infected);
+	st = write_plist(dir, "Info.plist", info, 1, err);
 	if (st == TH_OK)
 		st = write_plist(dir, "Manifest.plist", manifest_plist(&d), 0,
 		                 err);
@@ -288,7 +291,7 @@ enum th_status th_gen_backup(const char *dir,
 	if (st == TH_OK)
 		st = th_gen_manifest_open(dir, &m, err);
 	if (st == TH_OK)
-		st = write_plists(dir, opt->seed, err);
+		st = write_plists(dir, opt->seed, opt->infected, err);
 	if (st == TH_OK)
 		st = write_manifest(opt, m, err);
 	if (st == TH_OK) {

@@ -11,12 +11,17 @@
 #include <string.h>
 
 #include "gen.h"
+#include "gen_android.h"
+#include "gen_fs.h"
 /* th-gen is built without lib/ on its include path. */
 #include "core/err.h"
 
 static const char usage[] =
         "usage: th-gen backup DIR [--infected|--clean] [--rows N] "
         "[--seed N]\n"
+        "       th-gen fs DIR|FILE.tar.gz [--files N] [--safe]\n"
+        "       th-gen sysdiagnose FILE.tar.gz|DIR [--pad-mb N] [--safe]\n"
+        "       th-gen androidqf DIR [--infected|--clean]\n"
         "       th-gen help\n"
         "\n"
         "Writes a synthetic unencrypted iOS backup into DIR. --infected\n"
@@ -104,6 +109,42 @@ static int cmd_backup(int argc, char **argv)
 	return 0;
 }
 
+/* th-gen fs DIR|FILE.tar.gz [--files N] [--safe]
+ * th-gen sysdiagnose FILE.tar.gz|DIR [--pad-mb N] [--safe] */
+static int cmd_fs(int argc, char **argv)
+{
+	struct th_gen_fs_opts opt = {.hostile = 1, .seed = TH_GEN_SEED_DEFAULT};
+	struct th_err err = {0};
+	uint64_t v;
+	int i, sd = !strcmp(argv[1], "sysdiagnose");
+
+	if (argc < 3 || argv[2][0] == '-')
+		return fail("%s needs a path (try: th-gen help)", argv[1]);
+	for (i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--safe")) {
+			opt.hostile = 0;
+		} else if ((!strcmp(argv[i], "--files") ||
+		            !strcmp(argv[i], "--pad-mb")) &&
+		           parse_u64(i + 1 < argc ? argv[i + 1] : NULL,
+		                     TH_GEN_ROWS_MAX, &v) == 0) {
+			if (argv[i][2] == 'f')
+				opt.files = (size_t)v;
+			else
+				opt.pad_mb = (size_t)v;
+			i++;
+		} else {
+			return fail("bad option '%s' (try: th-gen help)",
+			            argv[i]);
+		}
+	}
+	if ((sd ? th_gen_sysdiagnose(argv[2], &opt, &err)
+	        : th_gen_fs(argv[2], &opt, &err)) != TH_OK)
+		return fail("%s", err.msg);
+	printf("th-gen: wrote a %s to '%s'\n",
+	       sd ? "sysdiagnose" : "filesystem dump", argv[2]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -115,5 +156,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "backup"))
 		return cmd_backup(argc, argv);
+	if (!strcmp(argv[1], "androidqf"))
+		return th_gen_android_main(argc, argv);
+	if (!strcmp(argv[1], "fs") || !strcmp(argv[1], "sysdiagnose"))
+		return cmd_fs(argc, argv);
 	return fail("unknown command '%s' (try: th-gen help)", argv[1]);
 }

@@ -14,6 +14,12 @@ struct plant_set {
 
 static const struct plant_set sets[] = {
         {th_gen_backup_plants, &th_gen_backup_nplants},
+        {th_gen_netusage_plants, &th_gen_netusage_nplants},
+        {th_gen_system_plants, &th_gen_system_nplants},
+        {th_gen_triangulation_plants, &th_gen_triangulation_nplants},
+        {th_gen_comms_plants, &th_gen_comms_nplants},
+        {th_gen_sms_plants, &th_gen_sms_nplants},
+        {th_gen_browser_plants, &th_gen_browser_nplants},
 };
 
 #define NSETS (sizeof(sets) / sizeof(sets[0]))

@@ -1,0 +1,193 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/fsutil.h"
+#include "core/timeconv.h"
+#include "modules/android/android_util.h"
+
+struct read_one {
+	struct th_run *run;
+	size_t max;
+	char *data, *name;
+	size_t len;
+	enum th_status st;
+	int (*fn)(void *ctx, const char *name, char *data, size_t len);
+	void *ctx;
+	size_t seen;
+};
+
+static int on_one(void *ctx, const struct th_file *f)
+{
+	struct read_one *r = ctx;
+	struct th_err err = {0};
+
+	r->seen++;
+	r->st = th_read_file(f->local_path, r->max, &r->data, &r->len, &err);
+	if (r->st != TH_OK) {
+		th_run_log(r->run, TH_LOG_WARN, "cannot read '%s': %s", f->name,
+		           err.msg);
+		return 1;
+	}
+	r->name = strdup(f->name);
+	return 1;
+}
+
+enum th_status th_android_read(struct th_run *run, const char *glob, size_t max,
+                               char **data, size_t *len, char **name)
+{
+	struct th_artifact art = {.android_glob = glob};
+	struct read_one r = {.run = run, .max = max, .st = TH_OK};
+	struct th_err err = {0};
+	enum th_status st;
+
+	*data = NULL;
+	*len = 0;
+	st = th_source_find(th_run_source(run), &art, on_one, &r, &err);
+	if (st != TH_OK && st != TH_ERR_NOTFOUND)
+		return th_run_fail(run, st, "%s", err.msg);
+	if (r.seen == 0)
+		return th_run_fail(run, TH_ERR_NOTFOUND, "no %s", glob);
+	if (r.st != TH_OK) {
+		free(r.name);
+		return th_run_fail(run, r.st, "cannot read %s", glob);
+	}
+	*data = r.data;
+	*len = r.len;
+	if (name)
+		*name = r.name;
+	else
+		free(r.name);
+	return TH_OK;
+}
+
+static int on_each(void *ctx, const struct th_file *f)
+{
+	struct read_one *r = ctx;
+	struct th_err err = {0};
+	char *data = NULL;
+	size_t len = 0;
+	int stop;
+
+	r->seen++;
+	if (th_read_file(f->local_path, r->max, &data, &len, &err) != TH_OK) {
+		th_run_log(r->run, TH_LOG_WARN, "cannot read '%s': %s", f->name,
+		           err.msg);
+		return 0;
+	}
+	stop = r->fn(r->ctx, f->name, data, len);
+	free(data);
+	return stop;
+}
+
+enum th_status th_android_each(struct th_run *run, const char *glob, size_t max,
+                               int (*fn)(void *ctx, const char *name,
+                                         char *data, size_t len),
+                               void *ctx)
+{
+	struct th_artifact art = {.android_glob = glob};
+	struct read_one r = {.run = run, .max = max, .fn = fn, .ctx = ctx};
+	struct th_err err = {0};
+	enum th_status st;
+
+	st = th_source_find(th_run_source(run), &art, on_each, &r, &err);
+	if (st != TH_OK && st != TH_ERR_NOTFOUND)
+		return th_run_fail(run, st, "%s", err.msg);
+	if (r.seen == 0)
+		return th_run_fail(run, TH_ERR_NOTFOUND, "no %s", glob);
+	return TH_OK;
+}
+
+const char *th_jstr(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+int64_t th_jint(const json_t *obj, const char *key, int64_t def)
+{
+	const json_t *v = json_object_get(obj, key);
+	const char *s;
+	char *end;
+	long long n;
+
+	if (json_is_integer(v))
+		return (int64_t)json_integer_value(v);
+	if (json_is_real(v))
+		return (int64_t)json_real_value(v);
+	if (!(s = json_string_value(v)) || !*s)
+		return def;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	return errno || *end ? def : (int64_t)n;
+}
+
+void th_jset(json_t *rec, const char *key, json_t *v)
+{
+	json_object_set_new(rec, key, v ? v : json_null());
+}
+
+int64_t th_jtime(const json_t *rec, const char *key)
+{
+	return th_time_parse(th_jstr(rec, key ? key : "timestamp"));
+}
+
+#define BIGINT_DIGITS 18 /* longer integers may not fit in int64 */
+
+/* Copies data, quoting integer literals too long for jansson. */
+static char *quote_bigints(const char *d, size_t len, size_t *out_len)
+{
+	struct th_buf b;
+	size_t i = 0, j;
+	int in_str = 0;
+
+	th_buf_init(&b, len + len / 4 + 64);
+	while (i < len) {
+		if (in_str) {
+			j = i + strcspn(d + i, "\\\"");
+			if (j > len)
+				j = len;
+		} else {
+			j = i;
+		}
+		if (in_str && j > i) {
+			th_buf_add(&b, d + i, j - i);
+			i = j;
+			continue;
+		}
+		if (in_str && d[i] == '\\' && i + 1 < len) {
+			th_buf_add(&b, d + i, 2);
+			i += 2;
+			continue;
+		}
+		if (d[i] == '"')
+			in_str = !in_str;
+		if (!in_str && d[i] >= '0' && d[i] <= '9' &&
+		    (j = strspn(d + i, "0123456789")) > BIGINT_DIGITS &&
+		    (i == 0 || strchr(":[, \t\r\n", d[i - 1]))) {
+			th_buf_addc(&b, '"');
+			th_buf_add(&b, d + i, j);
+			th_buf_addc(&b, '"');
+			i += j;
+			continue;
+		}
+		th_buf_addc(&b, d[i++]);
+	}
+	return th_buf_take(&b, out_len);
+}
+
+json_t *th_json_load_lenient(const char *data, size_t len)
+{
+	json_t *j = json_loadb(data, len, 0, NULL);
+	size_t qlen = 0;
+	char *q;
+
+	if (j)
+		return j;
+	q = quote_bigints(data, len, &qlen);
+	if (!q)
+		return NULL;
+	j = json_loadb(q, qlen, 0, NULL);
+	free(q);
+	return j;
+}

@@ -1,0 +1,49 @@
+/* contacts: the address book (AddressBook.sqlitedb), one record per
+ * value of a person (numbers, e-mails). Records only. */
+#include "modules/ios/ios_modules.h"
+#include "modules/ios/sysutil.h"
+
+static const struct th_artifact contacts_artifacts[] = {
+        {.backup_domain = "HomeDomain",
+         .backup_path = "Library/AddressBook/AddressBook.sqlitedb",
+         .fs_glob = "private/var/mobile/Library/AddressBook/"
+                    "AddressBook.sqlitedb"},
+        {0},
+};
+
+static const char *const contacts_sql[] = {
+        "SELECT multi.value AS value, person.first AS first, person.middle "
+        "AS middle, person.last AS last, person.organization AS "
+        "organization FROM ABPerson person, ABMultiValue multi WHERE "
+        "person.rowid = multi.record_id AND multi.value NOT NULL ORDER BY "
+        "person.rowid ASC",
+        NULL,
+};
+
+static enum th_status contacts_file(struct th_run *run, const struct th_file *f,
+                                    void *ctx, struct th_err *err)
+{
+	const struct th_sys_query q = {.sql = contacts_sql};
+	enum th_status st;
+	size_t n = 0;
+
+	(void)ctx;
+	st = th_sys_sql_records(run, f, &q, &n, err);
+	th_run_log(run, TH_LOG_INFO, "%zu contact values in %s", n, f->name);
+	return st;
+}
+
+static enum th_status contacts_run(struct th_run *run)
+{
+	return th_sys_each_file(run, contacts_artifacts, "AddressBook.sqlitedb",
+	                        contacts_file, NULL);
+}
+
+const struct th_module th_mod_contacts = {
+        .slug = "contacts",
+        .title = "contacts from the address book",
+        .sources = TH_SRC_IOS_BACKUP | TH_SRC_IOS_FS,
+        .shape = TH_RECORDS_LIST,
+        .run = contacts_run,
+        .artifacts = contacts_artifacts,
+};

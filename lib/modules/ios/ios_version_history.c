@@ -1,0 +1,72 @@
+/* ios_version_history: the iOS version recorded in each analytics
+ * journal (Analytics-Journal-*.ips, first JSON line): the update
+ * history, which dates a device's exposure to an exploit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/sysdiag_text.h"
+#include "modules/ios/fsmod.h"
+#include "modules/ios/ios_modules.h"
+
+#define FILE_MAX ((size_t)64 << 20)
+
+static const struct th_artifact artifacts[] = {
+        {.fs_glob = "private/var/db/analyticsd/Analytics-Journal-*.ips"},
+        {0},
+};
+
+static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
+{
+	enum th_status *st = ctx;
+	char *text = NULL, desc[256];
+	size_t len = 0;
+	const char *ver;
+	json_t *head, *rec;
+	int64_t t;
+
+	if (th_fsmod_read(run, f, FILE_MAX, &text, &len) != TH_OK)
+		return 0;
+	head = th_ips_header(text, len);
+	free(text);
+	ver = json_string_value(json_object_get(head, "os_version"));
+	if (!ver) {
+		th_run_log(run, TH_LOG_WARN,
+		           "cannot parse '%s': no os_version in the first line",
+		           f->name);
+		json_decref(head);
+		return 0;
+	}
+	t = th_fsmod_parse_time(
+	        json_string_value(json_object_get(head, "timestamp")));
+	rec = json_object();
+	if (rec) {
+		json_object_set_new(rec, "isodate", th_json_time(t));
+		th_fsmod_set_str(rec, "os_version", ver);
+		snprintf(desc, sizeof(desc), "Recorded iOS version %.200s",
+		         ver);
+		th_run_event(run, t, "ios_version", desc);
+	}
+	json_decref(head);
+	*st = rec ? th_run_record(run, rec) : TH_ERR_NOMEM;
+	return *st != TH_OK;
+}
+
+static enum th_status run_versions(struct th_run *run)
+{
+	enum th_status st = TH_OK, walk;
+
+	walk = th_fsmod_each(run, artifacts, "Analytics-Journal-*.ips", on_file,
+	                     &st);
+	return walk != TH_OK ? walk : st;
+}
+
+const struct th_module th_mod_ios_version_history = {
+        .slug = "ios_version_history",
+        .title = "iOS update history (analytics journals)",
+        .sources = TH_SRC_IOS_FS,
+        .shape = TH_RECORDS_LIST,
+        .run = run_versions,
+        .check = NULL,
+        .artifacts = artifacts,
+};

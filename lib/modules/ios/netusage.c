@@ -1,0 +1,268 @@
+/* netusage: network use per process on a filesystem dump
+ * (netusage.sqlite), in datausage's shape, with the dump-only check: a
+ * process without a bundle id whose binary is nowhere in the dump. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/timeconv.h"
+#include "formats/sqlite_ev.h"
+#include "modules/ios/fsmod.h"
+#include "modules/ios/ios_modules.h"
+
+#define GAP_ALERTS_MAX 1000
+#define PROC_NAME_CUT  16 /* iOS keeps 16 characters of a process name */
+
+static const struct th_artifact artifacts[] = {
+        {.fs_glob = "private/var/networkd/netusage.sqlite"},
+        {.fs_glob = "private/var/networkd/db/netusage.sqlite"},
+        {0},
+};
+
+#define NU_SELECT(wifi)                                                        \
+	"SELECT p.ZFIRSTTIMESTAMP, p.ZTIMESTAMP, p.ZPROCNAME, p.ZBUNDLENAME, " \
+	"p.Z_PK, " wifi ", l.ZWWANIN, l.ZWWANOUT, l.Z_PK, l.ZHASPROCESS, "     \
+	"COALESCE(l.ZTIMESTAMP, p.ZFIRSTTIMESTAMP) "                           \
+	"FROM ZLIVEUSAGE l LEFT JOIN ZPROCESS p ON l.ZHASPROCESS = p.Z_PK "    \
+	"UNION ALL SELECT ZFIRSTTIMESTAMP, ZTIMESTAMP, ZPROCNAME, "            \
+	"ZBUNDLENAME, Z_PK, NULL, NULL, NULL, NULL, NULL, NULL, "              \
+	"ZFIRSTTIMESTAMP FROM ZPROCESS WHERE Z_PK NOT IN (SELECT "             \
+	"ZHASPROCESS FROM ZLIVEUSAGE WHERE ZHASPROCESS IS NOT NULL)"
+
+static const char *const queries[] = {
+        NU_SELECT("l.ZWIFIIN, l.ZWIFIOUT"),
+        NU_SELECT("NULL, NULL"), /* recent iOS: no Wi-Fi columns */
+};
+
+/* Result columns, in SELECT order; times are Cocoa seconds. */
+static const struct {
+	const char *name;
+	int cocoa;
+} cols[] = {
+        {"first_isodate", 1}, {"isodate", 1},      {"proc_name", 0},
+        {"bundle_id", 0},     {"proc_id", 0},      {"wifi_in", 0},
+        {"wifi_out", 0},      {"wwan_in", 0},      {"wwan_out", 0},
+        {"live_id", 0},       {"live_proc_id", 0}, {"live_isodate", 1},
+};
+
+#define NCOLS (sizeof(cols) / sizeof(cols[0]))
+
+static json_t *column(sqlite3_stmt *s, int i, int cocoa)
+{
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_NULL:
+		return json_null();
+	case SQLITE_INTEGER:
+		if (!cocoa)
+			return json_integer(sqlite3_column_int64(s, i));
+		/* fall through */
+	case SQLITE_FLOAT:
+		if (cocoa)
+			return th_json_time(th_time_from_cocoa(
+			        sqlite3_column_double(s, i)));
+		return json_real(sqlite3_column_double(s, i));
+	default:
+		return th_json_string((const char *)sqlite3_column_text(s, i));
+	}
+}
+
+static int64_t rec_time(const json_t *rec, const char *key)
+{
+	const char *s = th_fsmod_str(rec, key);
+
+	return s ? th_time_parse(s) : TH_TIME_NONE;
+}
+
+static void events(struct th_run *run, const json_t *rec)
+{
+	char data[700], desc[900];
+	const char *name = th_fsmod_str(rec, "proc_name");
+	const char *bundle = th_fsmod_str(rec, "bundle_id");
+
+	snprintf(
+	        data, sizeof(data), "%.256s (Bundle ID: %.256s, ID: %lld)",
+	        name ? name : "None", bundle ? bundle : "None",
+	        (long long)json_integer_value(json_object_get(rec, "proc_id")));
+	snprintf(desc, sizeof(desc), "%s WWAN IN: %lld, WWAN OUT: %lld", data,
+	         (long long)json_integer_value(json_object_get(rec, "wwan_in")),
+	         (long long)json_integer_value(
+	                 json_object_get(rec, "wwan_out")));
+	th_run_event(run, rec_time(rec, "live_isodate"), "live_usage", desc);
+	if (!name)
+		return;
+	th_run_event(run, rec_time(rec, "first_isodate"), "first_usage", data);
+	th_run_event(run, rec_time(rec, "isodate"), "current_usage", data);
+}
+
+static enum th_status rows(struct th_run *run, sqlite3_stmt *s)
+{
+	enum th_status st = TH_OK;
+	json_t *rec;
+	size_t i;
+	int r;
+
+	while (st == TH_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		rec = json_object();
+		if (!rec)
+			return TH_ERR_NOMEM;
+		for (i = 0; i < NCOLS; i++)
+			json_object_set_new(rec, cols[i].name,
+			                    column(s, (int)i, cols[i].cocoa));
+		events(run, rec);
+		st = th_run_record(run, rec);
+	}
+	return st;
+}
+
+/* Usage rows whose ZPROCESS row was deleted: one alert per process. */
+static void check_orphans(struct th_run *run, struct th_sqlite *db,
+                          const char *file)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t t;
+
+	if (sqlite3_prepare_v2(db->db,
+	                       "SELECT ZHASPROCESS, MIN(ZTIMESTAMP), COUNT(*) "
+	                       "FROM ZLIVEUSAGE WHERE ZHASPROCESS IS NOT NULL "
+	                       "AND ZHASPROCESS NOT IN (SELECT Z_PK FROM "
+	                       "ZPROCESS) GROUP BY ZHASPROCESS",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		t = th_time_from_cocoa(sqlite3_column_double(s, 1));
+		th_run_alert(run, TH_LEVEL_HIGH, t, NULL, NULL, NULL,
+		             "network usage of process %lld whose ZPROCESS "
+		             "record was deleted (%lld usage rows in '%s'): a "
+		             "hidden process",
+		             (long long)sqlite3_column_int64(s, 0),
+		             (long long)sqlite3_column_int64(s, 2), file);
+	}
+	sqlite3_finalize(s);
+}
+
+/* Holes in the Z_PK sequence: deleted processes (low, capped). */
+static void check_gaps(struct th_run *run, struct th_sqlite *db)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t prev = INT64_MIN, pk, m;
+	size_t alerts = 0;
+
+	if (sqlite3_prepare_v2(db->db,
+	                       "SELECT Z_PK FROM ZPROCESS ORDER BY Z_PK", -1,
+	                       &s, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW && alerts < GAP_ALERTS_MAX) {
+		pk = sqlite3_column_int64(s, 0);
+		for (m = prev + 1;
+		     prev != INT64_MIN && m < pk && alerts < GAP_ALERTS_MAX;
+		     m++, alerts++)
+			th_run_alert(run, TH_LEVEL_LOW, TH_TIME_NONE, NULL,
+			             NULL, NULL,
+			             "missing process %lld in netusage (after "
+			             "process %lld): a deleted process record",
+			             (long long)m, (long long)prev);
+		prev = pk;
+	}
+	sqlite3_finalize(s);
+}
+
+static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
+{
+	enum th_status *st = ctx;
+	struct th_sqlite *db = NULL;
+	struct th_err err = {0};
+	sqlite3_stmt *s = NULL;
+	size_t i;
+
+	if (th_sqlite_open(f->local_path, &db, &err) != TH_OK) {
+		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
+		return 0;
+	}
+	for (i = 0; i < 2 && !s; i++)
+		if (sqlite3_prepare_v2(db->db, queries[i], -1, &s, NULL) !=
+		    SQLITE_OK)
+			s = NULL;
+	if (!s) {
+		th_run_log(run, TH_LOG_DEBUG, "'%s': no ZPROCESS/ZLIVEUSAGE",
+		           f->name);
+	} else {
+		*st = rows(run, s);
+		sqlite3_finalize(s);
+		check_orphans(run, db, f->name);
+		check_gaps(run, db);
+	}
+	th_sqlite_close(db);
+	return *st != TH_OK;
+}
+
+static enum th_status run_netusage(struct th_run *run)
+{
+	enum th_status st = TH_OK, walk;
+
+	walk = th_fsmod_each(run, artifacts, "netusage.sqlite", on_file, &st);
+	return walk != TH_OK ? walk : st;
+}
+
+static double traffic(const json_t *rec)
+{
+	static const char *const keys[] = {"wifi_in", "wifi_out", "wwan_in",
+	                                   "wwan_out"};
+	double sum = 0;
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		sum += json_number_value(json_object_get(rec, keys[i]));
+	return sum;
+}
+
+void th_netusage_check_binary(struct th_run *run, const json_t *rec)
+{
+	const char *name = th_fsmod_str(rec, "proc_name");
+	const char *bundle = th_fsmod_str(rec, "bundle_id");
+	struct th_tree *tree = th_fsmod_tree(run);
+	size_t len = name ? strlen(name) : 0;
+
+	if (!tree || th_run_fast(run) || !len || (bundle && *bundle) ||
+	    json_is_null(json_object_get(rec, "proc_id")))
+		return;
+	if (th_tree_has_name(tree, name, len == PROC_NAME_CUT))
+		return;
+	th_run_alert(run, TH_LEVEL_MEDIUM, rec_time(rec, "live_isodate"), rec,
+	             NULL, name,
+	             "process '%s' has no bundle id and no binary of that name "
+	             "exists anywhere in the dump%s",
+	             name,
+	             len == PROC_NAME_CUT
+	                     ? " (the name has 16 characters: iOS cuts "
+	                       "process names there, so the binary's name "
+	                       "may only start with it; none does)"
+	                     : "");
+}
+
+static void check_netusage(struct th_run *run, const json_t *rec)
+{
+	const char *name = th_fsmod_str(rec, "proc_name");
+	int64_t t = rec_time(rec, "first_isodate");
+
+	if (!name || json_is_null(json_object_get(rec, "proc_id")))
+		return;
+	if (!th_run_check(run, TH_MATCH_PROCESS, name, TH_LEVEL_CRITICAL, t,
+	                  rec) &&
+	    strcmp(name, "BackupAgent") == 0 && traffic(rec) > 0)
+		th_run_alert(run, TH_LEVEL_MEDIUM,
+		             rec_time(rec, "live_isodate"), rec, NULL, name,
+		             "%s",
+		             "BackupAgent used the network: the Operation "
+		             "Triangulation marker (the legitimate binary is "
+		             "BackupAgent2)");
+	th_netusage_check_binary(run, rec);
+}
+
+const struct th_module th_mod_netusage = {
+        .slug = "netusage",
+        .title = "network usage per process (netusage.sqlite)",
+        .sources = TH_SRC_IOS_FS,
+        .shape = TH_RECORDS_LIST,
+        .run = run_netusage,
+        .check = check_netusage,
+        .artifacts = artifacts,
+};

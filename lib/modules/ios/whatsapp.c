@@ -1,0 +1,173 @@
+/* whatsapp: WhatsApp messages (ChatStorage.sqlite) with the links in
+ * their text, previews and media, less WhatsApp's own media host. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/jsonutil.h"
+#include "modules/ios/evdb.h"
+#include "modules/ios/ios_modules.h"
+
+static const struct th_artifact artifacts[] = {
+        {.backup_domain = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared",
+         .backup_path = "ChatStorage.sqlite",
+         .fs_glob = "private/var/mobile/Containers/Shared/AppGroup/*/"
+                    "ChatStorage.sqlite"},
+        {0},
+};
+
+/* Where links hide in a message row. */
+static const char *const link_fields[] = {"ZTEXT", "ZMATCHEDTEXT", "ZMEDIAURL",
+                                          "ZCONTENT1", "ZCONTENT2"};
+
+/* WhatsApp's own media store: every media message links there. */
+static const char *const media_hosts[] = {"https://mmg-fna.whatsapp.net/",
+                                          "https://mmg.whatsapp.net/", NULL};
+
+static json_t *links_of(const json_t *rec)
+{
+	json_t *links = json_array();
+	const char *s;
+	size_t i;
+
+	for (i = 0; links && i < sizeof(link_fields) / sizeof(*link_fields);
+	     i++) {
+		s = th_rec_str(rec, link_fields[i]);
+		if (s)
+			th_links_collect(s, strlen(s), links, media_hosts);
+	}
+	return links;
+}
+
+static void emit_event(struct th_run *run, const json_t *rec, int64_t t)
+{
+	const json_t *links = json_object_get(rec, "links"), *u;
+	const char *text = th_rec_str(rec, "ZTEXT"),
+	           *from = th_rec_str(rec, "ZFROMJID");
+	struct th_buf d;
+	size_t i;
+
+	th_buf_init(&d, 64 * 1024);
+	th_buf_adds(&d, "'");
+	th_text_add_escaped(&d, text);
+	th_buf_printf(&d, "' from %s", from ? from : "Unknown");
+	json_array_foreach(links, i, u)
+	{
+		th_buf_adds(&d, i ? ", " : " - Embedded links: ");
+		th_buf_adds(&d, json_string_value(u));
+	}
+	th_run_event(run, t, "message", th_buf_str(&d));
+	th_buf_free(&d);
+}
+
+static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
+{
+	json_t *rec = json_object(), *date;
+	char source[64];
+	int64_t t;
+
+	(void)arg;
+	if (!rec || th_evdb_row_json(stmt, rec) != TH_OK) {
+		json_decref(rec);
+		return TH_ERR_NOMEM;
+	}
+	date = json_object_get(rec, "ZMESSAGEDATE");
+	t = json_is_number(date) ? th_evtime_cocoa(json_number_value(date))
+	                         : TH_TIME_NONE;
+	json_object_set_new(rec, "isodate", th_json_time(t));
+	if (!th_rec_str(rec, "ZTEXT"))
+		json_object_set_new(rec, "ZTEXT", json_string(""));
+	json_object_set_new(rec, "links", links_of(rec));
+	if (json_array_size(json_object_get(rec, "links"))) {
+		snprintf(source, sizeof(source), "whatsapp %lld",
+		         (long long)json_integer_value(
+		                 json_object_get(rec, "Z_PK")));
+		th_links_record(run, json_object_get(rec, "links"), t, source);
+	}
+	emit_event(run, rec, t);
+	return th_run_record(run, rec);
+}
+
+static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
+{
+	static const char *const data_cols[] = {
+	        "ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZSUMMARY", "ZTITLE"};
+	int media = th_sqlite_has_column(db, "ZWAMEDIAITEM", "ZMESSAGE"),
+	    data = th_sqlite_has_column(db, "ZWAMESSAGEDATAITEM", "ZMESSAGE");
+	enum th_status st = th_buf_adds(sql, "SELECT ZWAMESSAGE.*");
+	size_t i;
+
+	if (st == TH_OK)
+		st = th_evdb_col(sql, db, "ZWAMEDIAITEM", "ZAUTHORNAME",
+		                 "ZAUTHORNAME", 1);
+	if (st == TH_OK)
+		st = th_evdb_col(sql, db, "ZWAMEDIAITEM", "ZMEDIAURL",
+		                 "ZMEDIAURL", 1);
+	for (i = 0; st == TH_OK && i < 5; i++)
+		st = th_evdb_col(sql, db, "ZWAMESSAGEDATAITEM", data_cols[i],
+		                 data_cols[i], 1);
+	if (st == TH_OK)
+		st = th_buf_adds(sql, " FROM ZWAMESSAGE");
+	if (st == TH_OK && media)
+		st = th_buf_adds(sql,
+		                 " LEFT JOIN ZWAMEDIAITEM ON "
+		                 "ZWAMEDIAITEM.ZMESSAGE = ZWAMESSAGE.Z_PK");
+	if (st == TH_OK && data)
+		st = th_buf_adds(sql, " LEFT JOIN ZWAMESSAGEDATAITEM ON "
+		                      "ZWAMESSAGEDATAITEM.ZMESSAGE = "
+		                      "ZWAMESSAGE.Z_PK");
+	return st;
+}
+
+static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
+                              const struct th_file *file, void *arg)
+{
+	enum th_status st;
+	struct th_buf sql;
+
+	(void)arg;
+	if (!th_sqlite_has_column(db->db, "ZWAMESSAGE", "Z_PK")) {
+		th_run_log(run, TH_LOG_DEBUG, "%s: no ZWAMESSAGE table",
+		           file->name);
+		return TH_OK;
+	}
+	th_buf_init(&sql, 4096);
+	st = build_sql(db->db, &sql);
+	if (st == TH_OK)
+		st = th_evdb_rows(run, db, th_buf_str(&sql), on_row, NULL);
+	th_buf_free(&sql);
+	return st;
+}
+
+static enum th_status whatsapp_run(struct th_run *run)
+{
+	return th_evdb_each(run, artifacts, "WhatsApp ChatStorage.sqlite",
+	                    read_db, NULL);
+}
+
+static void whatsapp_check(struct th_run *run, const json_t *rec)
+{
+	const json_t *links = json_object_get(rec, "links");
+	json_t *found = NULL;
+
+	if (!th_run_iocs(run))
+		return;
+	/* MVT leaves "links" out of some records: look at the fields. */
+	if (!json_is_array(links)) {
+		found = links_of(rec);
+		links = found;
+	}
+	th_links_check(run, links, TH_LEVEL_CRITICAL,
+	               th_rec_time(rec, "isodate"), rec);
+	json_decref(found);
+}
+
+const struct th_module th_mod_whatsapp = {
+        .slug = "whatsapp",
+        .title = "WhatsApp messages, with the links they carry",
+        .sources = TH_SRC_IOS_BACKUP | TH_SRC_IOS_FS,
+        .shape = TH_RECORDS_LIST,
+        .run = whatsapp_run,
+        .check = whatsapp_check,
+        .artifacts = artifacts,
+};

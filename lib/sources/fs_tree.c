@@ -1,0 +1,403 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/array.h"
+#include "core/timeconv.h"
+#include "sources/fs_tree.h"
+
+#define MEMBER_MAX ((int64_t)4 << 30) /* one extracted member, bytes */
+
+static enum th_status add_entry(struct th_tree *t, const char *path,
+                                int64_t mtime, int type, int local)
+{
+	size_t len = strlen(path) + 1;
+	char *na;
+
+	if (t->n >= TH_TREE_ENTRIES_MAX)
+		return TH_ERR_LIMIT;
+	if (th_array_reserve(&t->e, &t->cap, t->n, sizeof(*t->e)) != TH_OK)
+		return TH_ERR_NOMEM;
+	if (t->alen + len > t->acap) {
+		size_t ncap = t->acap ? t->acap * 2 : 65536;
+
+		while (ncap < t->alen + len)
+			ncap *= 2;
+		na = realloc(t->arena, ncap);
+		if (!na)
+			return TH_ERR_NOMEM;
+		t->arena = na;
+		t->acap = ncap;
+	}
+	memcpy(t->arena + t->alen, path, len);
+	t->e[t->n] = (struct th_tree_entry){.off = t->alen,
+	                                    .mtime = mtime,
+	                                    .type = (unsigned char)type,
+	                                    .local = (unsigned char)local};
+	t->alen += len;
+	t->n++;
+	return TH_OK;
+}
+
+static void refuse(struct th_tree *t, const char *path)
+{
+	if (t->stats.refused++ == 0)
+		snprintf(t->stats.first_refused, sizeof(t->stats.first_refused),
+		         "%.*s", (int)sizeof(t->stats.first_refused) - 1, path);
+}
+
+static int64_t stat_mtime(const struct stat *st)
+{
+	return th_time_from_unix((double)st->st_mtim.tv_sec +
+	                         (double)st->st_mtim.tv_nsec / 1e9);
+}
+
+struct dwalk {
+	struct th_tree *t;
+	char path[PATH_MAX];
+	struct th_err *err;
+};
+
+static enum th_status walk_fd(struct dwalk *w, int fd, size_t plen, int depth);
+
+/* One folder entry; path already holds its relative path. */
+static enum th_status visit(struct dwalk *w, int dfd, const char *name,
+                            size_t plen, int depth)
+{
+	struct stat st;
+	char target[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return TH_OK; /* vanished or unreadable: not evidence */
+	if (S_ISREG(st.st_mode))
+		return add_entry(w->t, w->path, stat_mtime(&st), TH_MEMBER_FILE,
+		                 1);
+	if (S_ISLNK(st.st_mode)) {
+		n = readlinkat(dfd, name, target, sizeof(target) - 1);
+		if (n < 0)
+			return TH_OK;
+		target[n] = '\0';
+		if (!th_archive_link_inside(w->path, target)) {
+			refuse(w->t, w->path);
+			return TH_OK;
+		}
+		return add_entry(w->t, w->path, stat_mtime(&st), TH_MEMBER_LINK,
+		                 1);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		refuse(w->t, w->path);
+		return TH_OK;
+	}
+	if (add_entry(w->t, w->path, stat_mtime(&st), TH_MEMBER_DIR, 0) !=
+	    TH_OK)
+		return TH_ERR_NOMEM;
+	if (depth >= TH_TREE_DEPTH_MAX)
+		return TH_OK;
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return TH_OK;
+	return walk_fd(w, fd, plen, depth + 1);
+}
+
+/* Walks the folder open at fd (taken over). */
+static enum th_status walk_fd(struct dwalk *w, int fd, size_t plen, int depth)
+{
+	enum th_status st = TH_OK;
+	struct dirent *de;
+	size_t nlen;
+	DIR *d = fdopendir(fd);
+
+	if (!d) {
+		close(fd);
+		return TH_OK;
+	}
+	while (st == TH_OK && (de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		nlen = strlen(de->d_name);
+		if (plen + nlen + 2 > sizeof(w->path)) {
+			refuse(w->t, de->d_name);
+			continue;
+		}
+		if (plen)
+			w->path[plen] = '/';
+		memcpy(w->path + plen + (plen ? 1 : 0), de->d_name, nlen + 1);
+		st = visit(w, dirfd(d), de->d_name,
+		           plen + nlen + (plen ? 1 : 0), depth);
+		w->path[plen] = '\0';
+	}
+	closedir(d);
+	return st;
+}
+
+enum th_status th_tree_load_dir(struct th_tree *t, const char *root,
+                                struct th_err *err)
+{
+	struct dwalk *w;
+	enum th_status st;
+	int fd;
+
+	t->base = strdup(root);
+	w = calloc(1, sizeof(*w));
+	if (!t->base || !w) {
+		free(w);
+		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	}
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		free(w);
+		return th_err_set(err, TH_ERR_IO, "cannot open '%s': %s", root,
+		                  strerror(errno));
+	}
+	w->t = t;
+	w->err = err;
+	st = walk_fd(w, fd, 0, 0);
+	free(w);
+	if (st == TH_ERR_LIMIT)
+		return th_err_set(err, st,
+		                  "cannot index '%s': more than %zu "
+		                  "entries",
+		                  root, TH_TREE_ENTRIES_MAX);
+	if (st != TH_OK)
+		return th_err_set(err, st, "out of memory");
+	return TH_OK;
+}
+
+struct awalk {
+	struct th_tree *t;
+	const char *strip;
+	size_t strip_len;
+	th_tree_want_fn want;
+	void *ctx;
+	int extract_only; /* a later pass: the index is already built */
+	enum th_status st;
+};
+
+/* Extracts a wanted member under the temp folder; failures are counted,
+ * not fatal: one damaged member must not stop the others. */
+static int extract(struct awalk *w, struct th_archive *ar, const char *rel)
+{
+	struct th_tree *t = w->t;
+	struct th_err e = {0};
+	char *dest = th_path_join(t->tmp.path, rel), *slash;
+
+	if (!dest)
+		return 0;
+	slash = strrchr(dest, '/');
+	*slash = '\0';
+	if (th_mkdir_p(dest, 1, &e) == TH_OK) {
+		*slash = '/';
+		unlink(dest); /* a member seen twice: the last one wins */
+		th_archive_extract(ar, dest, MEMBER_MAX, &e);
+	}
+	free(dest);
+	if (e.status == TH_OK)
+		return 1;
+	if (t->failed++ == 0)
+		snprintf(t->first_failed, sizeof(t->first_failed), "%s", e.msg);
+	return 0;
+}
+
+static int on_member(void *ctx, struct th_archive *ar,
+                     const struct th_member *m)
+{
+	struct awalk *w = ctx;
+	const char *rel = m->path;
+	int local = 0;
+
+	if (w->strip_len && !strncmp(rel, w->strip, w->strip_len) &&
+	    (rel[w->strip_len] == '/' || rel[w->strip_len] == '\0')) {
+		rel += w->strip_len;
+		if (*rel == '/')
+			rel++;
+		if (!*rel)
+			return 0;
+	}
+	if (m->type == TH_MEMBER_FILE && w->want && w->want(w->ctx, rel))
+		local = extract(w, ar, rel);
+	if (w->extract_only)
+		return 0;
+	w->st = add_entry(w->t, rel, m->mtime, (int)m->type, local);
+	return w->st != TH_OK;
+}
+
+enum th_status th_tree_load_archive(struct th_tree *t, const char *path,
+                                    const char *strip, th_tree_want_fn want,
+                                    void *ctx, struct th_err *err)
+{
+	struct awalk w = {.t = t, .strip = strip, .want = want, .ctx = ctx};
+	enum th_status st;
+
+	w.strip_len = strip ? strlen(strip) : 0;
+	t->archive = 1;
+	st = th_tmpdir_new(&t->tmp, err);
+	if (st != TH_OK)
+		return st;
+	t->base = strdup(t->tmp.path);
+	if (!t->base)
+		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	st = th_archive_each(path, TH_TREE_ENTRIES_MAX, on_member, &w,
+	                     &t->stats, err);
+	if (st == TH_ERR_FORMAT && t->n > 0) {
+		/* A truncated dump still holds what came before the damage. */
+		snprintf(t->damaged, sizeof(t->damaged), "%s", err->msg);
+		th_err_clear(err);
+		st = TH_OK;
+	}
+	if (st == TH_OK && w.st != TH_OK)
+		st = th_err_set(err, w.st, "cannot index '%s': %s", path,
+		                w.st == TH_ERR_LIMIT ? "too many members"
+		                                     : "out of memory");
+	return st;
+}
+
+enum th_status th_tree_extract(struct th_tree *t, const char *path,
+                               const char *strip, th_tree_want_fn want,
+                               void *ctx, struct th_err *err)
+{
+	struct awalk w = {.t = t,
+	                  .strip = strip,
+	                  .want = want,
+	                  .ctx = ctx,
+	                  .extract_only = 1};
+	struct th_archive_stats stats;
+	enum th_status st;
+	char *local;
+	size_t i;
+
+	w.strip_len = strip ? strlen(strip) : 0;
+	if (!t->archive || !t->tmp.path)
+		return TH_OK;
+	st = th_archive_each(path, TH_TREE_ENTRIES_MAX, on_member, &w, &stats,
+	                     err);
+	for (i = 0; st == TH_OK && i < t->n; i++) {
+		if (t->e[i].local || t->e[i].type != TH_MEMBER_FILE ||
+		    !want(ctx, th_tree_path(t, i)))
+			continue;
+		local = th_path_join(t->base, th_tree_path(t, i));
+		t->e[i].local = local && th_is_file(local);
+		free(local);
+	}
+	return st;
+}
+
+void th_tree_free(struct th_tree *t)
+{
+	if (!t)
+		return;
+	th_tmpdir_free(&t->tmp);
+	free(t->base);
+	free(t->arena);
+	free(t->e);
+	memset(t, 0, sizeof(*t));
+}
+
+/* The literal run of glob from its start, and from its end. */
+static size_t literal_head(const char *g)
+{
+	return strcspn(g, "*?[\\");
+}
+
+int th_tree_glob_match(const char *glob, const char *path)
+{
+	size_t head = literal_head(glob), glen, plen, tail = 0;
+
+	if (strncmp(glob, path, head) != 0)
+		return 0;
+	if (!glob[head])
+		return path[head] == '\0';
+	glen = strlen(glob);
+	while (tail < glen - head && !strchr("*?]\\", glob[glen - 1 - tail]))
+		tail++;
+	plen = strlen(path);
+	if (tail > plen || memcmp(glob + glen - tail, path + plen - tail, tail))
+		return 0;
+	return fnmatch(glob, path, 0) == 0;
+}
+
+/* A link inside the tree: the real file, if it is a regular file that
+ * is still inside base (malloc'ed), else NULL. */
+static char *resolve_link(const struct th_tree *t, const char *local)
+{
+	char *real = realpath(local, NULL);
+	struct stat st;
+
+	if (real && th_path_inside(real, t->base) && stat(real, &st) == 0 &&
+	    S_ISREG(st.st_mode))
+		return real;
+	free(real);
+	return NULL;
+}
+
+enum th_status th_tree_find(struct th_tree *t, const char *glob, th_file_fn fn,
+                            void *ctx, struct th_err *err)
+{
+	struct th_file f = {0};
+	char *local, *real;
+	size_t i;
+	int stop = 0;
+
+	for (i = 0; i < t->n && !stop; i++) {
+		if (!t->e[i].local || t->e[i].type == TH_MEMBER_DIR ||
+		    !th_tree_glob_match(glob, th_tree_path(t, i)))
+			continue;
+		local = th_path_join(t->base, th_tree_path(t, i));
+		if (!local)
+			return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+		real = t->e[i].type == TH_MEMBER_LINK ? resolve_link(t, local)
+		                                      : NULL;
+		f.name = th_tree_path(t, i);
+		f.local_path = real ? real : local;
+		if (t->e[i].type != TH_MEMBER_LINK || real)
+			stop = fn(ctx, &f);
+		free(real);
+		free(local);
+	}
+	return TH_OK;
+}
+
+int th_tree_has_name(const struct th_tree *t, const char *name, int prefix)
+{
+	size_t i, len = strlen(name);
+	const char *base;
+
+	for (i = 0; i < t->n; i++) {
+		base = strrchr(th_tree_path(t, i), '/');
+		base = base ? base + 1 : th_tree_path(t, i);
+		if (prefix ? strncmp(base, name, len) == 0
+		           : strcmp(base, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+const char *th_tree_warning(struct th_tree *t, const char *what)
+{
+	int n = 0;
+
+	t->warning[0] = '\0';
+	if (t->stats.refused)
+		n = snprintf(t->warning, sizeof(t->warning),
+		             "'%s': %zu entries refused (absolute path, '..', "
+		             "device file or link leaving the evidence), "
+		             "first '%s'",
+		             what, t->stats.refused, t->stats.first_refused);
+	if (t->failed && n >= 0 && (size_t)n < sizeof(t->warning))
+		n += snprintf(t->warning + n, sizeof(t->warning) - (size_t)n,
+		              "%s%zu members could not be extracted: %s",
+		              n ? "; " : "", t->failed, t->first_failed);
+	if (t->damaged[0] && n >= 0 && (size_t)n < sizeof(t->warning))
+		snprintf(t->warning + n, sizeof(t->warning) - (size_t)n,
+		         "%s%s (the members before the damage were read)",
+		         n ? "; " : "", t->damaged);
+	return t->warning[0] ? t->warning : NULL;
+}

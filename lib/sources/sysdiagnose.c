@@ -1,0 +1,270 @@
+/* The sysdiagnose source: an archive or folder, indexed once at open. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fsutil.h"
+#include "sources/ios_fs.h"
+#include "sources/sysdiagnose.h"
+
+#define GLOBS_MAX    1024
+#define PREFIX       "sysdiagnose_"
+#define CHILDREN_MAX 4096
+#define TOP_SCAN_MAX 100 /* members looked at for the top folder */
+
+struct sd_state {
+	struct th_tree tree;
+	char *path;  /* what the user gave */
+	char *root;  /* folder: the sysdiagnose's top folder */
+	char *strip; /* archive: its top folder, or NULL */
+	const char *globs[GLOBS_MAX];
+	size_t nglobs;
+};
+
+static int has(const char *dir, const char *name)
+{
+	char *p = th_path_join(dir, name);
+	int ok = p && (th_is_file(p) || th_is_dir(p));
+
+	free(p);
+	return ok;
+}
+
+/* 0-100 for a folder that is a sysdiagnose's top folder. */
+static int bid_top(const char *dir)
+{
+	int marks = has(dir, "ps.txt") + has(dir, "system_logs.logarchive") +
+	            has(dir, "sysdiagnose.log") + has(dir, "crashes_and_spins");
+
+	if (!marks)
+		return TH_BID_NONE;
+	if (strncmp(th_path_base(dir), PREFIX, strlen(PREFIX)) == 0)
+		return 85;
+	return marks >= 2 ? 75 : TH_BID_NONE;
+}
+
+/* The one sysdiagnose_* child folder of dir (malloc'ed), or NULL. */
+static char *top_child(const char *dir)
+{
+	struct dirent *de;
+	char *found = NULL, *p;
+	size_t seen = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return NULL;
+	while (seen++ < CHILDREN_MAX && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, PREFIX, strlen(PREFIX)) != 0)
+			continue;
+		p = th_path_join(dir, de->d_name);
+		if (p && th_is_dir(p) && bid_top(p) > TH_BID_NONE && !found) {
+			found = p;
+			continue;
+		}
+		free(p);
+	}
+	closedir(d);
+	return found;
+}
+
+static int archive_named(const char *path)
+{
+	return strncmp(th_path_base(path), PREFIX, strlen(PREFIX)) == 0 &&
+	       th_archive_name_ok(path);
+}
+
+static int bid(const char *path)
+{
+	char *child;
+	int b;
+
+	if (th_is_file(path))
+		return archive_named(path) ? 95 : TH_BID_NONE;
+	if (!th_is_dir(path))
+		return TH_BID_NONE;
+	b = bid_top(path);
+	if (b > TH_BID_NONE)
+		return b;
+	child = top_child(path);
+	free(child);
+	return child ? 80 : TH_BID_NONE;
+}
+
+struct top_scan {
+	char *top;
+	size_t seen;
+};
+
+/* The sysdiagnose_* folder the members sit in, from the first members
+ * (an archive may start with "./" or a stray file). */
+static int top_member(void *ctx, struct th_archive *ar,
+                      const struct th_member *m)
+{
+	struct top_scan *t = ctx;
+	size_t n = strcspn(m->path, "/");
+
+	if (strncmp(m->path, PREFIX, strlen(PREFIX)) == 0 &&
+	    (m->path[n] == '/' || m->type == TH_MEMBER_DIR))
+		t->top = strndup(m->path, n);
+	return t->top != NULL || ++t->seen >= TOP_SCAN_MAX;
+}
+
+static int want(void *ctx, const char *path)
+{
+	struct sd_state *s = ctx;
+
+	return th_fs_globs_match(s->globs, s->nglobs, path);
+}
+
+static void sd_close(void *state)
+{
+	struct sd_state *s = state;
+
+	if (!s)
+		return;
+	th_tree_free(&s->tree);
+	free(s->path);
+	free(s->root);
+	free(s->strip);
+	free(s);
+}
+
+static enum th_status open_archive(struct sd_state *s, struct th_err *err)
+{
+	struct th_err scan_err = {0};
+	struct top_scan top = {0};
+	size_t n;
+
+	n = th_fs_module_globs(TH_SRC_SYSDIAGNOSE, 1, s->globs, GLOBS_MAX);
+	s->nglobs = n < GLOBS_MAX ? n : GLOBS_MAX;
+	th_archive_each(s->path, 0, top_member, &top, NULL, &scan_err);
+	s->strip = top.top;
+	return th_tree_load_archive(&s->tree, s->path, s->strip, want, s, err);
+}
+
+static enum th_status sd_open(const char *path,
+                              const struct th_source_options *opt, void **state,
+                              struct th_err *err)
+{
+	struct sd_state *s = calloc(1, sizeof(*s));
+	enum th_status st;
+
+	*state = NULL;
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	}
+	if (th_is_dir(path)) {
+		s->root = bid_top(path) > TH_BID_NONE ? NULL : top_child(path);
+		st = th_tree_load_dir(&s->tree, s->root ? s->root : path, err);
+	} else {
+		st = open_archive(s, err);
+	}
+	if (st != TH_OK) {
+		sd_close(s);
+		return st;
+	}
+	*state = s;
+	return TH_OK;
+}
+
+static int declared(const struct sd_state *s, const char *glob)
+{
+	size_t i;
+
+	for (i = 0; i < s->nglobs; i++)
+		if (s->globs[i] == glob || strcmp(s->globs[i], glob) == 0)
+			return 1;
+	return 0;
+}
+
+static enum th_status sd_find(void *state, const struct th_artifact *art,
+                              th_file_fn fn, void *ctx, struct th_err *err)
+{
+	struct sd_state *s = state, one = {.nglobs = 1};
+	enum th_status st;
+
+	if (!art->sysdiag_glob)
+		return th_err_set(err, TH_ERR_NOTFOUND,
+		                  "no sysdiagnose location for this artifact");
+	if (s->tree.archive && !declared(s, art->sysdiag_glob)) {
+		/* Not declared in th_module.artifacts: one more pass. */
+		one.globs[0] = art->sysdiag_glob;
+		st = th_tree_extract(&s->tree, s->path, s->strip, want, &one,
+		                     err);
+		if (st != TH_OK)
+			return st;
+		if (s->nglobs < GLOBS_MAX)
+			s->globs[s->nglobs++] = art->sysdiag_glob;
+	}
+	return th_tree_find(&s->tree, art->sysdiag_glob, fn, ctx, err);
+}
+
+static enum th_status sd_each_input(void *state,
+                                    int (*fn)(void *ctx, const char *path),
+                                    void *ctx, struct th_err *err)
+{
+	struct sd_state *s = state;
+	char *p;
+	size_t i;
+
+	if (s->tree.archive) {
+		fn(ctx, s->path);
+		return TH_OK;
+	}
+	for (i = 0; i < s->tree.n; i++) {
+		if (s->tree.e[i].type != TH_MEMBER_FILE)
+			continue;
+		p = th_path_join(s->tree.base, th_tree_path(&s->tree, i));
+		if (!p)
+			return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+		if (fn(ctx, p)) {
+			free(p);
+			break;
+		}
+		free(p);
+	}
+	return TH_OK;
+}
+
+const struct th_source_ops th_source_sysdiagnose = {
+        .name = "sysdiagnose",
+        .kind = TH_SRC_SYSDIAGNOSE,
+        .looks_for = "a sysdiagnose_*.tar.gz, or its extracted folder "
+                     "(ps.txt, system_logs.logarchive, ...)",
+        .bid = bid,
+        .open = sd_open,
+        .close = sd_close,
+        .find = sd_find,
+        .each_input = sd_each_input,
+};
+
+struct th_tree *th_sysdiag_tree(struct th_source *src)
+{
+	if (!src || src->ops != &th_source_sysdiagnose)
+		return NULL;
+	return &((struct sd_state *)src->state)->tree;
+}
+
+const char *th_sysdiag_warning(struct th_source *src)
+{
+	struct sd_state *s;
+
+	if (!src || src->ops != &th_source_sysdiagnose)
+		return NULL;
+	s = src->state;
+	return th_tree_warning(&s->tree, s->path);
+}
+
+const char *th_sysdiag_name(struct th_source *src)
+{
+	struct sd_state *s;
+
+	if (!src || src->ops != &th_source_sysdiagnose)
+		return NULL;
+	s = src->state;
+	if (s->strip)
+		return s->strip;
+	return th_path_base(s->root ? s->root : s->path);
+}
