@@ -6,7 +6,10 @@ PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_GEN   = -G Ninja
 
-.PHONY: all deps build demo test asan bench fuzz install format format-check clean
+FUZZ_SECONDS ?=
+SMOKE_SECONDS ?= 10
+
+.PHONY: all deps build demo test asan bench fuzz fuzz-smoke install format format-check clean
 
 all: build
 
@@ -33,10 +36,16 @@ asan: deps
 bench: build
 	@$(BUILD)/bench/th-bench $(BUILD)
 
+# make fuzz builds the targets; with FUZZ_SECONDS=N it also runs each
+# for N seconds. make fuzz-smoke runs each for SMOKE_SECONDS.
 fuzz:
 	@./scripts/deps.sh --fuzz
 	@CC=clang cmake -S . -B build-fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DTH_FUZZ=ON >/dev/null
 	@cmake --build build-fuzz -j $(JOBS)
+	@if [ -n "$(FUZZ_SECONDS)" ]; then ./scripts/fuzz-run.sh build-fuzz $(FUZZ_SECONDS); fi
+
+fuzz-smoke: fuzz
+	@./scripts/fuzz-run.sh build-fuzz $(SMOKE_SECONDS)
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)
