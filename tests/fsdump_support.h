@@ -1,7 +1,7 @@
 /*
  * Helpers for test_fs.c and test_sysdiag.c: the indicator bundle the
- * generated dumps and sysdiagnoses are planted against, a private
- * TMPDIR so leftovers can be counted, and alert counting.
+ * generated dumps and sysdiagnoses are planted against, the folders of
+ * a test with a private TMPDIR so leftovers can be counted, and runs.
  */
 #ifndef TH_TEST_FSDUMP_SUPPORT_H
 #define TH_TEST_FSDUMP_SUPPORT_H
@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <tracehound/tracehound.h>
+#include "support.h"
 #include "core/fsutil.h"
 
 static const char fsd_bundle[] =
@@ -33,21 +35,70 @@ static const char fsd_bundle[] =
         "{\"type\": \"indicator\", \"id\": \"indicator--6\", \"pattern\": "
         "\"[domain-name:value = 'free247downloads.com']\"}]}";
 
-/* Loads fsd_bundle from a file written in dir. */
+/* Loads fsd_bundle from a file written in dir (kept: the CLI tests
+ * pass it with -i). */
 static struct th_iocs *fsd_iocs(const char *dir)
 {
-	char *path = th_path_join(dir, "pegasus.stix2");
-	struct th_iocs *iocs = NULL;
-	FILE *f = fopen(path, "wb");
+	char *path = t_write_text(dir, "pegasus.stix2", fsd_bundle);
+	struct th_iocs *iocs = t_iocs_load(path);
 
-	assert_non_null(f);
-	fputs(fsd_bundle, f);
-	fclose(f);
-	assert_int_equal(th_iocs_new(&iocs), TH_OK);
-	assert_int_equal(th_iocs_load(iocs, path), TH_OK);
 	assert_int_equal(th_iocs_total(iocs), 6);
 	free(path);
 	return iocs;
+}
+
+/* A test's folders: base (removed at the end) holding the target, the
+ * results (out) and a private TMPDIR (tmp) so leftovers can be counted. */
+struct fsd_env {
+	char *base, *tmp, *target, *out, *old_tmpdir;
+	struct th_iocs *iocs;
+};
+
+/* Makes the folders and points TMPDIR at tmp; the caller writes the
+ * target (<base>/<name>). */
+static void fsd_env_open(struct fsd_env *e, const char *name)
+{
+	struct th_err err = {0};
+	const char *old = getenv("TMPDIR");
+
+	memset(e, 0, sizeof(*e));
+	e->base = t_tmpdir();
+	assert_non_null(e->base);
+	e->old_tmpdir = old ? strdup(old) : NULL;
+	e->tmp = th_path_join(e->base, "tmp");
+	e->target = th_path_join(e->base, name);
+	e->out = th_path_join(e->base, "out");
+	assert_int_equal(th_mkdir_p(e->tmp, 1, &err), TH_OK);
+	/* Every private temp folder of the run goes here, to be counted. */
+	setenv("TMPDIR", e->tmp, 1);
+	e->iocs = fsd_iocs(e->base);
+}
+
+static void fsd_env_close(struct fsd_env *e)
+{
+	if (e->old_tmpdir)
+		setenv("TMPDIR", e->old_tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
+	th_iocs_free(e->iocs);
+	t_tmpdir_free(e->base);
+	free(e->tmp);
+	free(e->target);
+	free(e->out);
+	free(e->old_tmpdir);
+}
+
+/* No archive member escaped next to the target (nor, with `absolute`,
+ * to the generator's absolute path). */
+static void fsd_assert_no_escape(const struct fsd_env *e, int absolute)
+{
+	char *escape = th_path_join(e->base, "escape");
+
+	assert_int_equal(access(escape, F_OK), -1);
+	if (absolute)
+		assert_int_equal(access("/tmp/th_gen_absolute_escape", F_OK),
+		                 -1);
+	free(escape);
 }
 
 /* Entries in a folder (not recursive); -1 when it cannot be opened. */
@@ -66,47 +117,11 @@ static int fsd_count_dir(const char *dir)
 	return n;
 }
 
-/* Alerts of `module` at `level` (-1: any level). */
-static size_t fsd_alerts(const struct th_run *run, const char *module,
-                         int level)
-{
-	const struct th_alert *a;
-	size_t i, n = 0;
-
-	for (i = 0; i < th_run_nalerts(run); i++) {
-		a = th_run_alert_at(run, i);
-		if (!strcmp(a->module, module) &&
-		    (level < 0 || (int)a->level == level))
-			n++;
-	}
-	return n;
-}
-
 /* Whether any alert message or matched value contains `needle`
- * followed by a quote (so "bhd'" but not "bh'" in "bhd"). */
+ * (callers add a quote: "bhd'" but not "bh'" in "bhd"). */
 static int fsd_alert_mentions(const struct th_run *run, const char *needle)
 {
-	const struct th_alert *a;
-	size_t i;
-
-	for (i = 0; i < th_run_nalerts(run); i++) {
-		a = th_run_alert_at(run, i);
-		if (strstr(a->message, needle) ||
-		    (a->matched_value && strstr(a->matched_value, needle)))
-			return 1;
-	}
-	return 0;
-}
-
-static const struct th_module_result *fsd_result(const struct th_run *run,
-                                                 const char *slug)
-{
-	size_t i;
-
-	for (i = 0; i < th_run_nresults(run); i++)
-		if (!strcmp(th_run_result(run, i)->slug, slug))
-			return th_run_result(run, i);
-	return NULL;
+	return t_alerts_in(run, NULL, -1, needle, T_ANY_TEXT) > 0;
 }
 
 /* Runs the modules on target with output into out. */
@@ -122,12 +137,8 @@ static struct th_run *fsd_run(const char *target, const char *source,
 	        .jobs = 1,
 	        .fast = fast,
 	};
-	struct th_run *run = NULL;
 
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
-	return run;
+	return t_run_execute(&opt);
 }
 
 #endif

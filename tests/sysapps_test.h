@@ -40,61 +40,10 @@ static const char *const mods[] = {
 
 #define NMODS (sizeof(mods) / sizeof(mods[0]))
 
-static inline struct th_iocs *demo_iocs(void)
-{
-	struct th_iocs *iocs = NULL;
-
-	assert_int_equal(th_iocs_new(&iocs), TH_OK);
-	assert_int_equal(th_iocs_load(iocs, IOCS), TH_OK);
-	return iocs;
-}
-
 static inline struct th_run *run_on(const char *target, const char *out,
                                     const struct th_iocs *iocs)
 {
-	struct th_run_options opt = {
-	        .target = target,
-	        .output_dir = out,
-	        .modules = mods,
-	        .nmodules = NMODS,
-	        .iocs = iocs,
-	        .jobs = 1,
-	};
-	struct th_run *run = NULL;
-
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
-	return run;
-}
-
-static inline const struct th_module_result *result(const struct th_run *run,
-                                                    const char *slug)
-{
-	size_t i;
-
-	for (i = 0; i < th_run_nresults(run); i++)
-		if (strcmp(th_run_result(run, i)->slug, slug) == 0)
-			return th_run_result(run, i);
-	fail_msg("no result for %s", slug);
-	return NULL;
-}
-
-/* Alerts of `module` at `level` (-1: any) whose message has `needle`. */
-static inline size_t alerts(const struct th_run *run, const char *module,
-                            int level, const char *needle)
-{
-	const struct th_alert *a;
-	size_t i, n = 0;
-
-	for (i = 0; i < th_run_nalerts(run); i++) {
-		a = th_run_alert_at(run, i);
-		if ((!module || strcmp(a->module, module) == 0) &&
-		    (level < 0 || (int)a->level == level) &&
-		    (!needle || t_contains(a->message, needle)))
-			n++;
-	}
-	return n;
+	return t_run_modules(target, NULL, out, iocs, mods, NMODS);
 }
 
 /* Alerts at `level` or above from any of this file's modules. */
@@ -113,28 +62,28 @@ static inline size_t alerts_from(const struct th_run *run, enum th_level level)
 	return n;
 }
 
-static inline json_t *load_json(const char *dir, const char *name)
-{
-	char *p = th_path_join(dir, name);
-	json_error_t e;
-	json_t *j = json_load_file(p, 0, &e);
-
-	if (!j)
-		fail_msg("%s: %s", p, e.text);
-	free(p);
-	return j;
-}
-
 static inline char *gen(const char *tmp, int infected)
 {
-	struct th_gen_backup_opts opt = {
-	        .infected = infected, .rows = 50, .seed = 3};
-	struct th_err err = {0};
-	char *dir = th_path_join(tmp, "backup");
+	return t_gen_backup(tmp, "backup", infected, 50, 3);
+}
 
-	if (th_gen_backup(dir, &opt, &err) != TH_OK)
-		fail_msg("th_gen_backup: %s", err.msg);
-	return dir;
+/* A run of this file's modules on a generated backup (t_gen), with the
+ * demo indicators when asked. */
+static inline void gen_run_open(struct t_gen *g, int infected, int with_iocs)
+{
+	*g = (struct t_gen){.modules = mods,
+	                    .nmodules = NMODS,
+	                    .rows = 50,
+	                    .seed = 3,
+	                    .iocs = with_iocs ? t_iocs_load(IOCS) : NULL};
+	t_gen_open(g, infected);
+}
+
+static inline struct th_run *gen_run(struct t_gen *g, int infected,
+                                     int with_iocs)
+{
+	gen_run_open(g, infected, with_iocs);
+	return t_gen_exec(g);
 }
 
 /* Replaces a planted file of a generated backup (our own copy, not
@@ -142,20 +91,13 @@ static inline char *gen(const char *tmp, int infected)
 static inline void replace(const char *dir, const char *domain, const char *rel,
                            const void *data, size_t len)
 {
-	char id[41], sub[3], *shard, *path;
-	FILE *f;
+	char *path = t_backup_file(dir, domain, rel);
+	FILE *f = fopen(path, "wb");
 
-	th_gen_file_id(domain, rel, id);
-	memcpy(sub, id, 2);
-	sub[2] = '\0';
-	shard = th_path_join(dir, sub);
-	path = th_path_join(shard, id);
-	f = fopen(path, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, len, f), len);
 	fclose(f);
 	free(path);
-	free(shard);
 }
 
 static inline void replace_db(const char *dir, const char *domain,
@@ -184,7 +126,7 @@ struct mvt_case {
 static inline void check_mvt_records(const struct mvt_case *cases, size_t n)
 {
 	char *tmp = t_tmpdir(), *dir = gen(tmp, 0);
-	struct th_iocs *iocs = demo_iocs();
+	struct th_iocs *iocs = t_iocs_load(IOCS);
 	struct th_run_options opt = {.target = dir, .iocs = iocs};
 	const struct th_module *m;
 	struct th_run *run = NULL;

@@ -43,18 +43,7 @@ static const char bundle[] =
 
 static struct th_iocs *load_bundle(void)
 {
-	char *dir = t_tmpdir(), *path = th_path_join(dir, "demo.stix2");
-	struct th_iocs *iocs = NULL;
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	fputs(bundle, f);
-	fclose(f);
-	assert_int_equal(th_iocs_new(&iocs), TH_OK);
-	assert_int_equal(th_iocs_load(iocs, path), TH_OK);
-	free(path);
-	t_tmpdir_free(dir);
-	return iocs;
+	return t_iocs_text("demo.stix2", bundle);
 }
 
 static const char *const mine[] = {
@@ -92,28 +81,13 @@ static struct th_run *run_on(const char *target, const char *out,
 	        .password = ro ? ro->password : NULL,
 	        .jobs = 1,
 	};
-	struct th_run *run = NULL;
 
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
-	return run;
-}
-
-static const struct th_module_result *result(const struct th_run *run,
-                                             const char *slug)
-{
-	size_t i;
-
-	for (i = 0; i < th_run_nresults(run); i++)
-		if (strcmp(th_run_result(run, i)->slug, slug) == 0)
-			return th_run_result(run, i);
-	return NULL;
+	return t_run_execute(&opt);
 }
 
 static size_t records(const struct th_run *run, const char *slug)
 {
-	const struct th_module_result *r = result(run, slug);
+	const struct th_module_result *r = t_result_find(run, slug);
 
 	if (!r)
 		fail_msg("no result for %s", slug);
@@ -124,37 +98,11 @@ static size_t records(const struct th_run *run, const char *slug)
 
 static int skipped(const struct th_run *run, const char *slug)
 {
-	const struct th_module_result *r = result(run, slug);
+	const struct th_module_result *r = t_result_find(run, slug);
 
 	/* Absent artifact, or a module that does not run on this kind. */
 	return !r || r->status == TH_ERR_NOTFOUND ||
 	       r->status == TH_ERR_UNSUPPORTED;
-}
-
-static size_t alerts(const struct th_run *run, const char *module,
-                     enum th_level level, const char *needle)
-{
-	const struct th_alert *a;
-	size_t i, n = 0;
-
-	for (i = 0; i < th_run_nalerts(run); i++) {
-		a = th_run_alert_at(run, i);
-		if (strcmp(a->module, module) == 0 && a->level == level &&
-		    (!needle || t_contains(a->message, needle)))
-			n++;
-	}
-	return n;
-}
-
-static json_t *load_json(const char *dir, const char *name)
-{
-	char *p = th_path_join(dir, name);
-	json_t *j = json_load_file(p, 0, NULL);
-
-	if (!j)
-		fail_msg("cannot load %s", p);
-	free(p);
-	return j;
 }
 
 /* MVT's androidqf sample: 7 packages, 15 processes (16 lines of ps.txt
@@ -162,14 +110,13 @@ static json_t *load_json(const char *dir, const char *name)
  * 2 messages of its backup.ab (an SMS and an MMS). */
 static void test_androidqf_fixture(void **state)
 {
-	char *dir, *out = t_tmpdir(), before[65], after[65];
+	struct t_ev ev;
 	struct run_opts ro = {.iocs = load_bundle()};
 	json_t *settings, *pk;
 	struct th_run *run;
 
-	T_SHARED_OR_SKIP(dir, "fixtures/mvt/androidqf");
-	t_tree_hash(dir, before);
-	run = run_on(dir, out, &ro);
+	t_ev_shared(&ev, "fixtures/mvt/androidqf");
+	run = run_on(ev.dir, ev.out, &ro);
 	assert_string_equal(th_run_source_name(run), "androidqf");
 	assert_int_equal(records(run, "aqf_packages"), 7);
 	assert_int_equal(records(run, "aqf_processes"), 15);
@@ -184,30 +131,32 @@ static void test_androidqf_fixture(void **state)
 	/* Heuristics: 4 root binaries; whatsapp by adb; revanced, youtube
 	 * and fdroid by the package installer; apollo from F-Droid;
 	 * samsung_errorlog_agree=0. */
-	assert_int_equal(alerts(run, "root_binaries", TH_LEVEL_HIGH, NULL), 4);
-	assert_int_equal(alerts(run, "aqf_packages", TH_LEVEL_MEDIUM, NULL), 4);
-	assert_int_equal(alerts(run, "aqf_packages", TH_LEVEL_MEDIUM,
-	                        "'com.whatsapp' has no installer"),
+	assert_int_equal(t_alerts(run, "root_binaries", TH_LEVEL_HIGH, NULL),
+	                 4);
+	assert_int_equal(t_alerts(run, "aqf_packages", TH_LEVEL_MEDIUM, NULL),
+	                 4);
+	assert_int_equal(t_alerts(run, "aqf_packages", TH_LEVEL_MEDIUM,
+	                          "'com.whatsapp' has no installer"),
 	                 1);
-	assert_int_equal(alerts(run, "aqf_packages", TH_LEVEL_INFO,
-	                        "org.nuclearfog.apollo"),
+	assert_int_equal(t_alerts(run, "aqf_packages", TH_LEVEL_INFO,
+	                          "org.nuclearfog.apollo"),
 	                 1);
-	assert_int_equal(alerts(run, "aqf_settings", TH_LEVEL_MEDIUM,
-	                        "samsung_errorlog_agree"),
+	assert_int_equal(t_alerts(run, "aqf_settings", TH_LEVEL_MEDIUM,
+	                          "samsung_errorlog_agree"),
 	                 1);
 	/* Indicators: com.malware.blah (a system app: no installer alert),
 	 * and google.com in both messages. */
-	assert_int_equal(alerts(run, "aqf_packages", TH_LEVEL_CRITICAL,
-	                        "com.malware.blah"),
+	assert_int_equal(t_alerts(run, "aqf_packages", TH_LEVEL_CRITICAL,
+	                          "com.malware.blah"),
 	                 1);
-	assert_int_equal(alerts(run, "aqf_packages", TH_LEVEL_CRITICAL, NULL),
+	assert_int_equal(t_alerts(run, "aqf_packages", TH_LEVEL_CRITICAL, NULL),
 	                 1);
-	assert_int_equal(alerts(run, "sms", TH_LEVEL_CRITICAL, NULL), 2);
+	assert_int_equal(t_alerts(run, "sms", TH_LEVEL_CRITICAL, NULL), 2);
 	/* The serial number too big for 64 bits is kept, as digits. */
-	pk = load_json(out, "aqf_packages.json");
+	pk = t_load_json(ev.out, "aqf_packages.json");
 	assert_int_equal(json_array_size(pk), 7);
 	json_decref(pk);
-	settings = load_json(out, "aqf_settings.json");
+	settings = t_load_json(ev.out, "aqf_settings.json");
 	assert_string_equal(json_string_value(json_object_get(
 	                            json_object_get(settings, "random"),
 	                            "package_verifier_enable")),
@@ -215,10 +164,7 @@ static void test_androidqf_fixture(void **state)
 	json_decref(settings);
 	th_run_free(run);
 	th_iocs_free((struct th_iocs *)ro.iocs);
-	t_tree_hash(dir, after);
-	assert_string_equal(before, after);
-	t_tmpdir_free(out);
-	free(dir);
+	t_ev_close(&ev);
 }
 
 static void test_androidqf_zip(void **state)
@@ -248,7 +194,7 @@ static void check_test_sms(const json_t *sms)
 
 	json_array_foreach(sms, i, m)
 	{
-		body = json_string_value(json_object_get(m, "body"));
+		body = t_str(m, "body");
 		assert_non_null(body);
 		assert_null(json_object_get(m, "mms_body"));
 		links = json_object_get(m, "links");
@@ -256,14 +202,11 @@ static void check_test_sms(const json_t *sms)
 		if (!t_contains(body, "test message"))
 			continue;
 		found++;
-		assert_string_equal(
-		        json_string_value(json_object_get(m, "direction")),
-		        "received");
+		assert_string_equal(t_str(m, "direction"), "received");
 		assert_string_equal(json_string_value(json_array_get(links, 0)),
 		                    "https://google.com/");
-		assert_string_equal(
-		        json_string_value(json_object_get(m, "isodate")),
-		        "2022-02-22 15:29:41.956000");
+		assert_string_equal(t_str(m, "isodate"),
+		                    "2022-02-22 15:29:41.956000");
 	}
 	assert_int_equal(found, 1);
 }
@@ -292,7 +235,7 @@ static void test_backups(void **state)
 		ro.password = cases[i].pw;
 		run = run_on(path, out, &ro);
 		assert_int_equal(records(run, "sms"), cases[i].sms);
-		sms = load_json(out, "sms.json");
+		sms = t_load_json(out, "sms.json");
 		check_test_sms(sms);
 		json_decref(sms);
 		th_run_free(run);
@@ -319,20 +262,16 @@ static void test_backup_wrong_password(void **state)
 
 static void test_bugreport_fixture(void **state)
 {
-	char *dir, *out = t_tmpdir(), before[65], after[65];
+	struct t_ev ev;
 	struct th_run *run;
 
-	T_SHARED_OR_SKIP(dir, "fixtures/mvt/android_data/bugreport");
-	t_tree_hash(dir, before);
-	run = run_on(dir, out, NULL);
+	t_ev_shared(&ev, "fixtures/mvt/android_data/bugreport");
+	run = run_on(ev.dir, ev.out, NULL);
 	assert_string_equal(th_run_source_name(run), "bugreport");
 	/* main_entry.txt, dumpstate.txt and two tombstones. */
 	assert_int_equal(records(run, "bugreport_timestamps"), 4);
 	th_run_free(run);
-	t_tree_hash(dir, after);
-	assert_string_equal(before, after);
-	t_tmpdir_free(out);
-	free(dir);
+	t_ev_close(&ev);
 }
 
 static char *gen_aqf(const char *tmp, int infected)
@@ -365,38 +304,45 @@ static void test_generated_infected(void **state)
 	assert_int_equal(records(run, "connect_event"), 1);
 	assert_int_equal(records(run, "bugreport_timestamps"), 3);
 	assert_int_equal(records(run, "aqf_log_timestamps"), 1);
-	assert_int_equal(alerts(run, "aqf_packages", TH_LEVEL_CRITICAL,
-	                        TH_GEN_SPY_PACKAGE),
+	assert_int_equal(t_alerts(run, "aqf_packages", TH_LEVEL_CRITICAL,
+	                          TH_GEN_SPY_PACKAGE),
+	                 1);
+	assert_int_equal(t_alerts(run, "aqf_packages", TH_LEVEL_CRITICAL,
+	                          TH_GEN_SPY_CERT),
 	                 1);
 	assert_int_equal(
-	        alerts(run, "aqf_packages", TH_LEVEL_CRITICAL, TH_GEN_SPY_CERT),
+	        t_alerts(run, "aqf_packages", TH_LEVEL_MEDIUM, "rooting tool"),
 	        1);
 	assert_int_equal(
-	        alerts(run, "aqf_packages", TH_LEVEL_MEDIUM, "rooting tool"),
+	        t_alerts(run, "aqf_packages", TH_LEVEL_MEDIUM, "sideloaded"),
 	        1);
-	assert_int_equal(
-	        alerts(run, "aqf_packages", TH_LEVEL_MEDIUM, "sideloaded"), 1);
-	assert_int_equal(alerts(run, "aqf_packages", TH_LEVEL_MEDIUM,
-	                        "security package"),
-	                 1);
-	assert_int_equal(alerts(run, "aqf_processes", TH_LEVEL_CRITICAL, NULL),
+	assert_int_equal(t_alerts(run, "aqf_packages", TH_LEVEL_MEDIUM,
+	                          "security package"),
 	                 1);
 	assert_int_equal(
-	        alerts(run, "aqf_get_prop", TH_LEVEL_HIGH, TH_GEN_SPY_PROPERTY),
+	        t_alerts(run, "aqf_processes", TH_LEVEL_CRITICAL, NULL), 1);
+	assert_int_equal(t_alerts(run, "aqf_get_prop", TH_LEVEL_HIGH,
+	                          TH_GEN_SPY_PROPERTY),
+	                 1);
+	assert_int_equal(
+	        t_alerts(run, "aqf_get_prop", TH_LEVEL_MEDIUM, "2019-01-05"),
 	        1);
-	assert_int_equal(
-	        alerts(run, "aqf_get_prop", TH_LEVEL_MEDIUM, "2019-01-05"), 1);
-	assert_int_equal(alerts(run, "aqf_settings", TH_LEVEL_MEDIUM, NULL), 3);
-	assert_int_equal(alerts(run, "aqf_files", TH_LEVEL_HIGH,
-	                        "executable file '/data/local/tmp/payload'"),
+	assert_int_equal(t_alerts(run, "aqf_settings", TH_LEVEL_MEDIUM, NULL),
+	                 3);
+	assert_int_equal(t_alerts(run, "aqf_files", TH_LEVEL_HIGH,
+	                          "executable file '/data/local/tmp/payload'"),
 	                 1);
-	assert_int_equal(alerts(run, "aqf_files", TH_LEVEL_CRITICAL, NULL), 1);
-	assert_int_equal(alerts(run, "root_binaries", TH_LEVEL_HIGH, NULL), 1);
-	assert_int_equal(alerts(run, "mounts", TH_LEVEL_HIGH, "'/system'"), 1);
-	assert_int_equal(alerts(run, "mounts", TH_LEVEL_HIGH, NULL), 1);
-	assert_int_equal(alerts(run, "sms", TH_LEVEL_CRITICAL, NULL), 1);
-	assert_int_equal(alerts(run, "dns_event", TH_LEVEL_CRITICAL, NULL), 1);
-	assert_int_equal(alerts(run, "security_event", TH_LEVEL_MEDIUM, NULL),
+	assert_int_equal(t_alerts(run, "aqf_files", TH_LEVEL_CRITICAL, NULL),
+	                 1);
+	assert_int_equal(t_alerts(run, "root_binaries", TH_LEVEL_HIGH, NULL),
+	                 1);
+	assert_int_equal(t_alerts(run, "mounts", TH_LEVEL_HIGH, "'/system'"),
+	                 1);
+	assert_int_equal(t_alerts(run, "mounts", TH_LEVEL_HIGH, NULL), 1);
+	assert_int_equal(t_alerts(run, "sms", TH_LEVEL_CRITICAL, NULL), 1);
+	assert_int_equal(t_alerts(run, "dns_event", TH_LEVEL_CRITICAL, NULL),
+	                 1);
+	assert_int_equal(t_alerts(run, "security_event", TH_LEVEL_MEDIUM, NULL),
 	                 1);
 	th_run_free(run);
 	t_tree_hash(dir, a);
@@ -442,7 +388,7 @@ static void test_nested_backup_no_password(void **state)
 
 	out = th_path_join(tmp, "out");
 	run = run_on(dir, out, NULL);
-	r = result(run, "sms");
+	r = t_result_find(run, "sms");
 	assert_non_null(r);
 	assert_int_equal(r->status, TH_ERR_PASSWORD);
 	assert_true(t_contains(r->message, "password is needed"));
@@ -484,17 +430,6 @@ static void test_generated_zip(void **state)
 	t_tmpdir_free(tmp);
 }
 
-static void put_file(const char *dir, const char *name, const char *text)
-{
-	char *p = th_path_join(dir, name);
-	FILE *f = fopen(p, "wb");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(p);
-}
-
 /* processes.json instead of ps.txt; gatekeeperd never alerts. */
 static void test_processes_json(void **state)
 {
@@ -504,19 +439,20 @@ static void test_processes_json(void **state)
 	struct th_run *run;
 
 	assert_int_equal(th_mkdir_p(dir, 0, &err), TH_OK);
-	put_file(dir, "acquisition.json", "{}");
-	put_file(dir, "processes.json",
-	         "[{\"pid\": 1, \"name\": \"init\"},"
-	         "{\"pid\": 900, \"name\": \"gatekeeperd\"},"
-	         "{\"pid\": 901, \"name\": \"" TH_GEN_SPY_PROCESS "\"}, 7]");
+	free(t_write_text(dir, "acquisition.json", "{}"));
+	free(t_write_text(dir, "processes.json",
+	                  "[{\"pid\": 1, \"name\": \"init\"},"
+	                  "{\"pid\": 900, \"name\": \"gatekeeperd\"},"
+	                  "{\"pid\": 901, \"name\": \"" TH_GEN_SPY_PROCESS
+	                  "\"}, 7]"));
 	out = th_path_join(tmp, "out");
 	run = run_on(dir, out, &ro);
 	assert_int_equal(records(run, "aqf_processes"), 3);
-	assert_int_equal(alerts(run, "aqf_processes", TH_LEVEL_CRITICAL,
-	                        TH_GEN_SPY_PROCESS),
+	assert_int_equal(t_alerts(run, "aqf_processes", TH_LEVEL_CRITICAL,
+	                          TH_GEN_SPY_PROCESS),
 	                 1);
-	assert_int_equal(alerts(run, "aqf_processes", TH_LEVEL_CRITICAL, NULL),
-	                 1);
+	assert_int_equal(
+	        t_alerts(run, "aqf_processes", TH_LEVEL_CRITICAL, NULL), 1);
 	th_run_free(run);
 	th_iocs_free((struct th_iocs *)ro.iocs);
 	free(out);
@@ -533,14 +469,16 @@ static void test_malformed_artifacts(void **state)
 	struct th_run *run;
 
 	assert_int_equal(th_mkdir_p(dir, 0, &err), TH_OK);
-	put_file(dir, "packages.json", "{\"not\": \"a list\"");
-	put_file(dir, "root_binaries.json", "[1, 2, \"/sbin/su\"]");
-	put_file(dir, "mounts.json", "[\"garbage\", \"a on /b type c\"]");
-	put_file(dir, "files.json", "[{\"path\": 5}, 3, {\"path\": \"/x\"}]");
-	put_file(dir, "getprop.txt", "junk\n[a]: [b]\n[c");
+	free(t_write_text(dir, "packages.json", "{\"not\": \"a list\""));
+	free(t_write_text(dir, "root_binaries.json", "[1, 2, \"/sbin/su\"]"));
+	free(t_write_text(dir, "mounts.json",
+	                  "[\"garbage\", \"a on /b type c\"]"));
+	free(t_write_text(dir, "files.json",
+	                  "[{\"path\": 5}, 3, {\"path\": \"/x\"}]"));
+	free(t_write_text(dir, "getprop.txt", "junk\n[a]: [b]\n[c"));
 	out = th_path_join(tmp, "out");
 	run = run_on(dir, out, NULL);
-	r = result(run, "aqf_packages");
+	r = t_result_find(run, "aqf_packages");
 	assert_int_equal(r->status, TH_ERR_FORMAT);
 	assert_true(t_contains(r->message, "packages.json"));
 	assert_int_equal(records(run, "root_binaries"), 1);
@@ -583,21 +521,19 @@ static void test_timezone(void **state)
 	json_t *ev;
 
 	assert_int_equal(th_mkdir_p(dir, 0, &err), TH_OK);
-	put_file(dir, "a.txt",
-	         "{\"security_event\": {\"tag\": \"wipe_failure\", "
-	         "\"event_time\": \"2025-06-01 12:00:00\"}}\n");
+	free(t_write_text(dir, "a.txt",
+	                  "{\"security_event\": {\"tag\": \"wipe_failure\", "
+	                  "\"event_time\": \"2025-06-01 12:00:00\"}}\n"));
 	out = th_path_join(tmp, "out");
 	opt.target = dir;
 	opt.output_dir = out;
-	assert_int_equal(th_run_new(&run, &opt), TH_OK);
-	assert_int_equal(th_run_execute(run), TH_OK);
+	run = t_run_execute(&opt);
 	assert_string_equal(th_run_source_name(run), "intrusion-logs");
-	assert_int_equal(
-	        alerts(run, "security_event", TH_LEVEL_MEDIUM, "a wipe failed"),
-	        1);
-	ev = load_json(out, "security_event.json");
-	assert_string_equal(json_string_value(json_object_get(
-	                            json_array_get(ev, 0), "timestamp")),
+	assert_int_equal(t_alerts(run, "security_event", TH_LEVEL_MEDIUM,
+	                          "a wipe failed"),
+	                 1);
+	ev = t_load_json(out, "security_event.json");
+	assert_string_equal(t_str_at(ev, 0, "timestamp"),
 	                    "2025-06-01 10:00:00.000000");
 	json_decref(ev);
 	th_run_free(run);
@@ -613,56 +549,43 @@ static void test_timezone(void **state)
 
 static void test_cli(void **state)
 {
-	char *tmp = t_tmpdir(), *dir = gen_aqf(tmp, 1), *err = NULL, *o = NULL;
-	char *ilogs = th_path_join(dir, "intrusion_logs"), *path;
-	char *argv[6] = {TH_BINARY, "check-androidqf", dir, NULL};
+	char *tmp = t_tmpdir(), *dir = gen_aqf(tmp, 1), *path;
+	char *ilogs = th_path_join(dir, "intrusion_logs");
+	struct t_out r;
 
-	assert_int_equal(t_run(argv, &o, &err), 1); /* high alerts */
-	assert_true(t_contains(o, "aqf_packages"));
-	free(o);
-	free(err);
-	argv[1] = "check-intrusion-logs";
-	argv[2] = ilogs;
-	assert_int_equal(t_run(argv, &o, &err), 0);
-	assert_true(t_contains(o, "dns_event"));
-	assert_true(t_contains(o, "3 records"));
-	free(o);
-	free(err);
-	argv[1] = "check-bugreport";
-	argv[2] = dir; /* not a bugreport: one clear line, exit 2 */
-	assert_int_equal(t_run(argv, &o, &err), 2);
-	free(o);
-	free(err);
+	r = t_th("check-androidqf", dir, NULL);
+	assert_int_equal(r.rc, 1); /* high alerts */
+	assert_true(t_contains(r.out, "aqf_packages"));
+	t_out_free(&r);
+	r = t_th("check-intrusion-logs", ilogs, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_true(t_contains(r.out, "dns_event"));
+	assert_true(t_contains(r.out, "3 records"));
+	t_out_free(&r);
+	/* not a bugreport: one clear line, exit 2 */
+	r = t_th("check-bugreport", dir, NULL);
+	assert_int_equal(r.rc, 2);
+	t_out_free(&r);
 	/* The nested backup with the password: the SMS are read. */
-	argv[1] = "check-androidqf";
-	argv[2] = "-p";
-	argv[3] = TH_GEN_AB_PASSWORD;
-	argv[4] = dir;
-	assert_int_equal(t_run(argv, &o, &err), 1);
-	assert_true(t_contains(o, "sms "));
-	assert_true(t_contains(o, "3 records"));
-	free(o);
-	free(err);
-	argv[3] = NULL;
+	r = t_th("check-androidqf", "-p", TH_GEN_AB_PASSWORD, dir, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_true(t_contains(r.out, "sms "));
+	assert_true(t_contains(r.out, "3 records"));
+	t_out_free(&r);
 	T_SHARED_OR_SKIP(path, "fixtures/mvt/android_backup/backup.ab");
-	argv[1] = "check-android-backup";
-	argv[2] = path;
-	assert_int_equal(t_run(argv, &o, &err), 0);
-	assert_true(t_contains(o, "sms"));
-	free(o);
-	free(err);
+	r = t_th("check-android-backup", path, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_true(t_contains(r.out, "sms"));
+	t_out_free(&r);
 	free(path);
 	/* A wrong password: one clear line naming the file, exit 2. */
 	T_SHARED_OR_SKIP(path, "fixtures/mvt/android_backup/backup2.ab");
-	argv[2] = "-p";
-	argv[3] = "654321";
-	argv[4] = path;
-	assert_int_equal(t_run(argv, &o, &err), 2);
-	assert_true(t_contains(err, "wrong backup password for '"));
-	assert_true(t_contains(err, "backup2.ab'"));
-	assert_false(t_contains(err, "654321"));
-	free(o);
-	free(err);
+	r = t_th("check-android-backup", "-p", "654321", path, NULL);
+	assert_int_equal(r.rc, 2);
+	assert_true(t_contains(r.err, "wrong backup password for '"));
+	assert_true(t_contains(r.err, "backup2.ab'"));
+	assert_false(t_contains(r.err, "654321"));
+	t_out_free(&r);
 	free(path);
 	free(ilogs);
 	free(dir);

@@ -409,20 +409,12 @@ struct events {
 static int on_event(void *ctx, json_t *e, const char *file)
 {
 	struct events *ev = ctx;
-	const char *h = json_string_value(json_object_get(e, "hostname"));
+	const char *h = t_str(e, "hostname");
 
 	if (ev->n < 8)
 		snprintf(ev->hosts[ev->n], 64, "%s", h ? h : "");
 	ev->n++;
 	return 0;
-}
-
-static void write_text(const char *dir, const char *name, const char *text)
-{
-	char *p = th_path_join(dir, name);
-
-	assert_int_equal(th_gen_write_file(p, text, strlen(text)), TH_OK);
-	free(p);
 }
 
 static const char line_a[] =
@@ -488,11 +480,12 @@ static void test_ilogs_folder_and_bad_lines(void **state)
 	struct events ev = {0};
 	size_t bad = 0;
 
-	write_text(dir, "a.txt", line_a);
-	write_text(dir, "b.txt",
-	           "not json\n{\"dns_event\": 5}\n[1,2]\n\n{\"x\": {}, \"y\": "
-	           "{}}\n");
-	write_text(dir, "c.txt", line_b);
+	free(t_write_text(dir, "a.txt", line_a));
+	free(t_write_text(
+	        dir, "b.txt",
+	        "not json\n{\"dns_event\": 5}\n[1,2]\n\n{\"x\": {}, \"y\": "
+	        "{}}\n"));
+	free(t_write_text(dir, "c.txt", line_b));
 	assert_ptr_equal(th_sources_bid(dir), &th_source_intrusion_logs);
 	assert_int_equal(th_afs_open(dir, &a, &err), TH_OK);
 	assert_int_equal(th_ilogs_new(a, 1, "", NULL, &il, &err), TH_OK);
@@ -552,10 +545,9 @@ static void test_lenient_json(void **state)
 
 	assert_non_null(j);
 	o = json_array_get(j, 0);
-	assert_string_equal(
-	        json_string_value(json_object_get(o, "SerialNumber")),
-	        "955466096586930338769951715633687128507538251257");
-	assert_string_equal(json_string_value(json_object_get(o, "s")),
+	assert_string_equal(t_str(o, "SerialNumber"),
+	                    "955466096586930338769951715633687128507538251257");
+	assert_string_equal(t_str(o, "s"),
 	                    "12345678901234567890123 \" 98765432109876543210");
 	assert_int_equal(json_integer_value(json_object_get(o, "small")), 42);
 	json_decref(j);

@@ -56,17 +56,6 @@ static const char iocs[] =
         "\"source_ref\": \"indicator--1\", \"target_ref\": \"malware--1\"}"
         "]}";
 
-static char *write_file(const char *dir, const char *name, const char *text)
-{
-	char *path = th_path_join(dir, name);
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
-
 struct fixture {
 	char *dir;
 	char *results;
@@ -81,8 +70,8 @@ static int setup(void **state)
 	fx->dir = t_tmpdir();
 	fx->results = th_path_join(fx->dir, "results");
 	th_mkdir_p(fx->results, 0, NULL);
-	free(write_file(fx->results, "manifest.json", mvt_manifest));
-	fx->ioc_file = write_file(fx->dir, "test.stix2", iocs);
+	free(t_write_text(fx->results, "manifest.json", mvt_manifest));
+	fx->ioc_file = t_write_text(fx->dir, "test.stix2", iocs);
 	fx->out = th_path_join(fx->dir, "out");
 	*state = fx;
 	return 0;
@@ -100,85 +89,64 @@ static int teardown(void **state)
 	return 0;
 }
 
-static json_t *load_alerts(const char *out)
-{
-	char *path = th_path_join(out, "alerts.json");
-	json_t *j = json_load_file(path, 0, NULL);
-
-	free(path);
-	return j;
-}
-
 static void test_mvt_folder_rechecked(void **state)
 {
 	struct fixture *fx = *state;
-	char *argv[] = {TH_BINARY, "check-iocs", "-i",        fx->ioc_file,
-	                "-o",      fx->out,      fx->results, NULL};
-	char before[65], after[65], *out = NULL, *err = NULL;
 	json_t *alerts, *a;
-	int rc;
+	struct t_out r = t_th_on(fx->results, "check-iocs", "-i", fx->ioc_file,
+	                         "-o", fx->out, fx->results, NULL);
 
-	t_tree_hash(fx->results, before);
-	rc = t_run(argv, &out, &err);
-	t_tree_hash(fx->results, after);
-	assert_int_equal(rc, 1);
-	assert_string_equal(before, after);
-	assert_true(t_contains(out, "evil-example.net"));
-	alerts = load_alerts(fx->out);
+	assert_int_equal(r.rc, 1);
+	assert_true(t_contains(r.out, "evil-example.net"));
+	alerts = t_load_json(fx->out, "alerts.json");
 	assert_true(json_is_array(alerts));
 	/* The look-alike (notevil-example.net) gives nothing. */
 	assert_int_equal(json_array_size(alerts), 1);
 	a = json_array_get(alerts, 0);
-	assert_string_equal(json_string_value(json_object_get(a, "level")),
-	                    "high");
+	assert_string_equal(t_str(a, "level"), "high");
 	assert_string_equal(
-	        json_string_value(json_object_get(
-	                json_object_get(a, "matched_indicator"), "value")),
+	        t_str(json_object_get(a, "matched_indicator"), "value"),
 	        "evil-example.net");
-	assert_string_equal(json_string_value(json_object_get(a, "event_time")),
+	assert_string_equal(t_str(a, "event_time"),
 	                    "2021-07-01 10:00:00.000000");
 	json_decref(alerts);
-	free(out);
-	free(err);
+	t_out_free(&r);
 }
 
 static void test_no_indicators_no_alert(void **state)
 {
 	struct fixture *fx = *state;
-	char *argv[] = {TH_BINARY, "check-iocs", "-q", fx->results, NULL};
-	char *out = NULL;
+	struct t_out r;
 
 	unsetenv("TRACEHOUND_IOCS");
 	setenv("XDG_DATA_HOME", fx->dir, 1);
-	assert_int_equal(t_run(argv, &out, NULL), 0);
-	assert_true(t_contains(out, "manifest"));
-	free(out);
+	r = t_th("check-iocs", "-q", fx->results, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_true(t_contains(r.out, "manifest"));
+	t_out_free(&r);
 }
 
 static void test_truncated_file_is_reported(void **state)
 {
 	struct fixture *fx = *state;
-	char *argv[] = {TH_BINARY,    "check-iocs", "-i",
-	                fx->ioc_file, fx->results,  NULL};
-	char *out = NULL, *err = NULL;
+	struct t_out r;
 
-	free(write_file(fx->results, "manifest.json", "[{\"domain\": \"x\""));
-	assert_int_equal(t_run(argv, &out, &err), 0);
-	assert_true(t_contains(err, "manifest.json"));
-	assert_true(t_contains(err, "truncated"));
-	free(out);
-	free(err);
+	free(t_write_text(fx->results, "manifest.json", "[{\"domain\": \"x\""));
+	r = t_th("check-iocs", "-i", fx->ioc_file, fx->results, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_true(t_contains(r.err, "manifest.json"));
+	assert_true(t_contains(r.err, "truncated"));
+	t_out_free(&r);
 }
 
 static void test_not_a_folder(void **state)
 {
 	struct fixture *fx = *state;
-	char *argv[] = {TH_BINARY, "check-iocs", fx->ioc_file, NULL};
-	char *err = NULL;
+	struct t_out r = t_th("check-iocs", fx->ioc_file, NULL);
 
-	assert_int_equal(t_run(argv, NULL, &err), 2);
-	assert_true(t_contains(err, "not a results folder"));
-	free(err);
+	assert_int_equal(r.rc, 2);
+	assert_true(t_contains(r.err, "not a results folder"));
+	t_out_free(&r);
 }
 
 int main(void)

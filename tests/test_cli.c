@@ -20,8 +20,6 @@
 #include "gen.h"
 #include <tracehound/tracehound.h>
 
-#define MAX_ARGS 32
-
 /* A tiny bundle: one domain tied to one malware. */
 #define BUNDLE(name, domain)                                                   \
 	"{\"type\": \"bundle\", \"id\": \"bundle--1\", \"objects\": ["         \
@@ -33,53 +31,24 @@
 	"\"indicates\", \"source_ref\": \"indicator--1\", "                    \
 	"\"target_ref\": \"malware--1\"}]}"
 
-struct out {
-	int rc;
-	char *out;
-	char *err;
-};
-
-/* Runs the binary with the NULL-terminated arguments. */
-static struct out run(const char *arg, ...)
+/* Runs the binary with the NULL-terminated arguments and asserts its
+ * exit status, and that stdout contains `out_has` and stderr `err_has`
+ * (NULL: not checked). */
+static void expect(int rc, const char *out_has, const char *err_has,
+                   const char *arg, ...)
 {
-	char *argv[MAX_ARGS + 2];
-	struct out r = {0};
+	struct t_out r;
 	va_list ap;
-	size_t n = 0;
 
-	argv[n++] = (char *)TH_BINARY;
 	va_start(ap, arg);
-	for (; arg && n <= MAX_ARGS; arg = va_arg(ap, const char *))
-		argv[n++] = (char *)arg;
+	r = t_thv(arg, ap);
 	va_end(ap);
-	argv[n] = NULL;
-	r.rc = t_run(argv, &r.out, &r.err);
-	assert_non_null(r.out);
-	assert_non_null(r.err);
-	/* Under TH_SANITIZE, a finding in the child fails the test even
-	 * where the exit status alone would not tell. */
-	assert_false(t_contains(r.err, "Sanitizer"));
-	assert_false(t_contains(r.err, "runtime error:"));
-	return r;
-}
-
-static void out_free(struct out *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-static char *write_file(const char *dir, const char *name, const char *text)
-{
-	char *path = th_path_join(dir, name);
-	FILE *f;
-
-	assert_non_null(path);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-	return path;
+	assert_int_equal(r.rc, rc);
+	if (out_has)
+		assert_true(t_contains(r.out, out_has));
+	if (err_has)
+		assert_true(t_contains(r.err, err_has));
+	t_out_free(&r);
 }
 
 static json_t *parse(const char *text)
@@ -117,86 +86,65 @@ static int teardown(void **state)
 
 static void test_version(void **state)
 {
-	struct out r = run("version", NULL);
+	struct t_out r = t_th("version", NULL);
 
 	assert_int_equal(r.rc, 0);
 	assert_true(t_contains(r.out, "tracehound " TH_VERSION));
-	out_free(&r);
-	r = run("--version", NULL);
-	assert_int_equal(r.rc, 0);
-	assert_true(t_contains(r.out, TH_VERSION));
-	out_free(&r);
+	t_out_free(&r);
+	expect(0, TH_VERSION, NULL, "--version", NULL);
 }
 
 static void test_help(void **state)
 {
-	struct out r = run("help", NULL);
+	struct t_out r = t_th("help", NULL);
 
 	assert_int_equal(r.rc, 0);
 	assert_true(t_contains(r.out, "check-backup"));
 	assert_true(t_contains(r.out, "match"));
-	out_free(&r);
-	r = run("help", "match", NULL);
+	t_out_free(&r);
+	r = t_th("help", "match", NULL);
 	assert_int_equal(r.rc, 0);
 	assert_true(t_contains(r.out, "usage: tracehound match"));
 	assert_true(t_contains(r.out, "--type"));
 	assert_false(t_contains(r.out, "--hashes"));
-	out_free(&r);
-	r = run("check", "--help", NULL);
+	t_out_free(&r);
+	r = t_th("check", "--help", NULL);
 	assert_int_equal(r.rc, 0);
 	assert_true(t_contains(r.out, "usage: tracehound check"));
 	assert_true(t_contains(r.out, "--iocs"));
-	out_free(&r);
-	r = run("help", "nosuch", NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "unknown command 'nosuch'"));
-	out_free(&r);
+	t_out_free(&r);
+	expect(2, NULL, "unknown command 'nosuch'", "help", "nosuch", NULL);
 }
 
 static void test_unknown_command(void **state)
 {
-	struct out r = run("frobnicate", NULL);
+	struct t_out r = t_th("frobnicate", NULL);
 
 	assert_int_equal(r.rc, 2);
 	assert_true(t_contains(r.err, "unknown command 'frobnicate'"));
 	assert_true(t_contains(r.err, "see 'tracehound help'"));
 	assert_string_equal(r.out, "");
-	out_free(&r);
-	r = run(NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "usage: tracehound"));
-	out_free(&r);
+	t_out_free(&r);
+	expect(2, NULL, "usage: tracehound", NULL);
 }
 
 static void test_unknown_option(void **state)
 {
-	struct out r = run("iocs", "--bogus", NULL);
+	struct t_out r = t_th("iocs", "--bogus", NULL);
 
 	assert_int_equal(r.rc, 2);
 	assert_true(t_contains(r.err, "unknown option '--bogus'"));
 	assert_true(t_contains(r.err, "see 'tracehound help iocs'"));
-	out_free(&r);
-	r = run("check", "-Z", "/nonexistent", NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "unknown option '-Z'"));
-	out_free(&r);
+	t_out_free(&r);
+	expect(2, NULL, "unknown option '-Z'", "check", "-Z", "/nonexistent",
+	       NULL);
 	/* An option another command has is still unknown here. */
-	r = run("version", "--json", NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "unknown option '--json'"));
-	out_free(&r);
-	r = run("check", NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "missing PATH"));
-	out_free(&r);
-	r = run("check", "-j", "many", "/nonexistent", NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "invalid --jobs value 'many'"));
-	out_free(&r);
-	r = run("match", "--iocs", NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "option '--iocs' needs a value"));
-	out_free(&r);
+	expect(2, NULL, "unknown option '--json'", "version", "--json", NULL);
+	expect(2, NULL, "missing PATH", "check", NULL);
+	expect(2, NULL, "invalid --jobs value 'many'", "check", "-j", "many",
+	       "/nonexistent", NULL);
+	expect(2, NULL, "option '--iocs' needs a value", "match", "--iocs",
+	       NULL);
 }
 
 /* The file entry whose path ends with `name`, or NULL. */
@@ -208,7 +156,7 @@ static json_t *file_entry(json_t *root, const char *name)
 
 	json_array_foreach(files, i, f)
 	{
-		path = json_string_value(json_object_get(f, "path"));
+		path = t_str(f, "path");
 		if (path && strlen(path) >= n &&
 		    strcmp(path + strlen(path) - n, name) == 0)
 			return f;
@@ -238,10 +186,10 @@ static void test_iocs_json(void **state)
 {
 	json_t *root, *peg;
 	char *dir;
-	struct out r;
+	struct t_out r;
 
 	T_SHARED_OR_SKIP(dir, "iocs");
-	r = run("iocs", "--json", "-i", dir, NULL);
+	r = t_th("iocs", "--json", "-i", dir, NULL);
 	assert_int_equal(r.rc, 0);
 	root = parse(r.out);
 	peg = file_entry(root, "amnesty_pegasus.stix2");
@@ -263,29 +211,29 @@ static void test_iocs_json(void **state)
 	                 library_total(dir));
 	assert_true(json_integer_value(json_object_get(root, "total")) > 5000);
 	json_decref(root);
-	out_free(&r);
+	t_out_free(&r);
 	free(dir);
 }
 
 static void test_iocs_table(void **state)
 {
 	char *dir;
-	struct out r;
+	struct t_out r;
 
 	T_SHARED_OR_SKIP(dir, "iocs/amnesty_pegasus.stix2");
-	r = run("iocs", "-i", dir, NULL);
+	r = t_th("iocs", "-i", dir, NULL);
 	assert_int_equal(r.rc, 0);
 	assert_true(t_contains(r.out, "amnesty_pegasus.stix2"));
 	assert_true(t_contains(r.out, "Pegasus"));
 	assert_true(t_contains(r.out, "domain-name:value 1438"));
 	assert_true(t_contains(r.out, "total: "));
-	out_free(&r);
+	t_out_free(&r);
 	free(dir);
 }
 
 static void test_iocs_none(void **state)
 {
-	struct out r = run("iocs", "--json", NULL);
+	struct t_out r = t_th("iocs", "--json", NULL);
 	json_t *root;
 
 	assert_int_equal(r.rc, 0);
@@ -294,19 +242,19 @@ static void test_iocs_none(void **state)
 	assert_int_equal(json_integer_value(json_object_get(root, "total")), 0);
 	assert_true(t_contains(r.err, "--iocs"));
 	json_decref(root);
-	out_free(&r);
+	t_out_free(&r);
 }
 
 static void test_iocs_bad_file(void **state)
 {
 	char *dir = t_tmpdir(), *good, *bad;
-	struct out r;
+	struct t_out r;
 	json_t *root;
 
 	assert_non_null(dir);
-	good = write_file(dir, "good.stix2", BUNDLE("TestSpy", "evil.test"));
-	bad = write_file(dir, "broken.stix2", "{\"type\": \"bundle\", [");
-	r = run("iocs", "--json", "-i", bad, "-i", good, NULL);
+	good = t_write_text(dir, "good.stix2", BUNDLE("TestSpy", "evil.test"));
+	bad = t_write_text(dir, "broken.stix2", "{\"type\": \"bundle\", [");
+	r = t_th("iocs", "--json", "-i", bad, "-i", good, NULL);
 	assert_int_equal(r.rc, 0);
 	assert_true(t_contains(r.err, "warning"));
 	assert_true(t_contains(r.err, "broken.stix2"));
@@ -315,12 +263,9 @@ static void test_iocs_bad_file(void **state)
 	assert_non_null(file_entry(root, "good.stix2"));
 	assert_int_equal(json_integer_value(json_object_get(root, "total")), 1);
 	json_decref(root);
-	out_free(&r);
+	t_out_free(&r);
 	/* Nothing loadable at all is an error. */
-	r = run("iocs", "-i", bad, NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "broken.stix2"));
-	out_free(&r);
+	expect(2, NULL, "broken.stix2", "iocs", "-i", bad, NULL);
 	free(good);
 	free(bad);
 	t_tmpdir_free(dir);
@@ -329,32 +274,26 @@ static void test_iocs_bad_file(void **state)
 static void test_match_hits(void **state)
 {
 	char *peg;
-	struct out r;
+	struct t_out r;
 
 	T_SHARED_OR_SKIP(peg, "iocs/amnesty_pegasus.stix2");
-	r = run("match", "-i", peg, "free247downloads.com", NULL);
+	r = t_th("match", "-i", peg, "free247downloads.com", NULL);
 	assert_int_equal(r.rc, 1);
 	assert_true(t_contains(r.out, "'free247downloads.com'"));
 	assert_true(t_contains(r.out, "Pegasus"));
-	out_free(&r);
-	r = run("match", "-i", peg, "bun54l2b67.get1tn0w.free247downloads.com",
-	        NULL);
-	assert_int_equal(r.rc, 1);
-	out_free(&r);
-	r = run("match", "-i", peg,
-	        "https://get1tn0w.free247downloads.com:443/x?a=b", NULL);
-	assert_int_equal(r.rc, 1);
-	out_free(&r);
-	r = run("match", "-i", peg, "notfree247downloads.com", NULL);
-	assert_int_equal(r.rc, 0);
-	assert_true(t_contains(r.out, "no match"));
-	out_free(&r);
+	t_out_free(&r);
+	expect(1, NULL, NULL, "match", "-i", peg,
+	       "bun54l2b67.get1tn0w.free247downloads.com", NULL);
+	expect(1, NULL, NULL, "match", "-i", peg,
+	       "https://get1tn0w.free247downloads.com:443/x?a=b", NULL);
+	expect(0, "no match", NULL, "match", "-i", peg,
+	       "notfree247downloads.com", NULL);
 	/* Options after the values; one hit among misses is a hit. */
-	r = run("match", "example.org", "fservernetd", "-i", peg, NULL);
+	r = t_th("match", "example.org", "fservernetd", "-i", peg, NULL);
 	assert_int_equal(r.rc, 1);
 	assert_true(t_contains(r.out, "process:name 'fservernetd'"));
 	assert_true(t_contains(r.out, "example.org: no match"));
-	out_free(&r);
+	t_out_free(&r);
 	free(peg);
 }
 
@@ -363,102 +302,88 @@ static void test_match_json(void **state)
 	json_t *root, *hit;
 	const char *file;
 	char *peg;
-	struct out r;
+	struct t_out r;
 
 	T_SHARED_OR_SKIP(peg, "iocs/amnesty_pegasus.stix2");
-	r = run("match", "--json", "-i", peg, "www.free247downloads.com",
-	        "example.org", NULL);
+	r = t_th("match", "--json", "-i", peg, "www.free247downloads.com",
+	         "example.org", NULL);
 	assert_int_equal(r.rc, 1);
 	root = parse(r.out);
 	assert_true(json_is_array(root));
 	assert_int_equal(json_array_size(root), 1);
 	hit = json_array_get(root, 0);
-	assert_string_equal(json_string_value(json_object_get(hit, "value")),
-	                    "www.free247downloads.com");
-	assert_string_equal(json_string_value(json_object_get(hit, "type")),
-	                    "domain-name:value");
-	assert_string_equal(
-	        json_string_value(json_object_get(hit, "indicator")),
-	        "free247downloads.com");
+	assert_string_equal(t_str(hit, "value"), "www.free247downloads.com");
+	assert_string_equal(t_str(hit, "type"), "domain-name:value");
+	assert_string_equal(t_str(hit, "indicator"), "free247downloads.com");
 	assert_string_equal(json_string_value(json_array_get(
 	                            json_object_get(hit, "collections"), 0)),
 	                    "Pegasus");
-	file = json_string_value(json_object_get(hit, "file"));
+	file = t_str(hit, "file");
 	assert_non_null(file);
 	assert_true(t_contains(file, "amnesty_pegasus.stix2"));
 	json_decref(root);
-	out_free(&r);
-	r = run("match", "--json", "-i", peg, "example.org", NULL);
+	t_out_free(&r);
+	r = t_th("match", "--json", "-i", peg, "example.org", NULL);
 	assert_int_equal(r.rc, 0);
 	root = parse(r.out);
 	assert_int_equal(json_array_size(root), 0);
 	json_decref(root);
-	out_free(&r);
+	t_out_free(&r);
 	free(peg);
 }
 
 static void test_match_type(void **state)
 {
 	char *peg;
-	struct out r;
+	struct t_out r;
 
 	T_SHARED_OR_SKIP(peg, "iocs/amnesty_pegasus.stix2");
-	r = run("match", "--type", "domain", "-i", peg, "free247downloads.com",
-	        NULL);
-	assert_int_equal(r.rc, 1);
-	assert_true(t_contains(r.out, "as domain"));
-	out_free(&r);
-	r = run("match", "--type", "process", "-i", peg, "free247downloads.com",
-	        NULL);
-	assert_int_equal(r.rc, 0);
-	out_free(&r);
-	r = run("match", "--type", "bogus", "-i", peg, "x", NULL);
+	expect(1, "as domain", NULL, "match", "--type", "domain", "-i", peg,
+	       "free247downloads.com", NULL);
+	expect(0, NULL, NULL, "match", "--type", "process", "-i", peg,
+	       "free247downloads.com", NULL);
+	r = t_th("match", "--type", "bogus", "-i", peg, "x", NULL);
 	assert_int_equal(r.rc, 2);
 	assert_true(t_contains(r.err, "unknown type 'bogus'"));
 	assert_true(t_contains(r.err, "domain"));
-	out_free(&r);
+	t_out_free(&r);
 	/* No indicators at all: an error, not a silent "no match". */
-	r = run("match", "free247downloads.com", NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "no indicators"));
-	out_free(&r);
+	expect(2, NULL, "no indicators", "match", "free247downloads.com", NULL);
 	free(peg);
 }
 
 static void test_env_and_user_dir(void **state)
 {
 	char *dir = t_tmpdir(), *user, *a, *env, *other;
-	struct out r;
+	struct t_out r;
 	size_t size;
 
 	assert_non_null(dir);
-	a = write_file(dir, "a.stix2", BUNDLE("EnvSpy", "env-only.test"));
+	a = t_write_text(dir, "a.stix2", BUNDLE("EnvSpy", "env-only.test"));
 	size = strlen(a) + 32;
 	env = malloc(size);
 	assert_non_null(env);
 	snprintf(env, size, "::%s:", a);
 	setenv("TRACEHOUND_IOCS", env, 1);
-	r = run("match", "x.env-only.test", NULL);
-	assert_int_equal(r.rc, 1);
-	assert_true(t_contains(r.out, "EnvSpy"));
-	out_free(&r);
+	expect(1, "EnvSpy", NULL, "match", "x.env-only.test", NULL);
 	unsetenv("TRACEHOUND_IOCS");
 
 	user = th_path_join(xdg, "tracehound/iocs");
 	assert_int_equal(th_mkdir_p(user, 0, NULL), TH_OK);
-	free(write_file(user, "u.stix2", BUNDLE("UserSpy", "user-only.test")));
+	free(t_write_text(user, "u.stix2",
+	                  BUNDLE("UserSpy", "user-only.test")));
 	/* Only *.stix2 files count in the user's folder. */
-	other = write_file(user, "o.json", BUNDLE("Other", "other.test"));
-	r = run("match", "user-only.test", "other.test", NULL);
+	other = t_write_text(user, "o.json", BUNDLE("Other", "other.test"));
+	r = t_th("match", "user-only.test", "other.test", NULL);
 	assert_int_equal(r.rc, 1);
 	assert_true(t_contains(r.out, "UserSpy"));
 	assert_true(t_contains(r.out, "other.test: no match"));
-	out_free(&r);
-	r = run("iocs", "--json", NULL);
+	t_out_free(&r);
+	r = t_th("iocs", "--json", NULL);
 	assert_int_equal(r.rc, 0);
 	assert_true(t_contains(r.out, "u.stix2"));
 	assert_false(t_contains(r.out, "o.json"));
-	out_free(&r);
+	t_out_free(&r);
 	free(other);
 	free(user);
 	free(env);
@@ -469,76 +394,63 @@ static void test_env_and_user_dir(void **state)
 static void test_check_unrecognised(void **state)
 {
 	char *dir = t_tmpdir();
-	struct out r;
+	struct t_out r;
 
 	assert_non_null(dir);
-	free(write_file(dir, "notes.txt", "nothing to see"));
-	r = run("check", dir, NULL);
+	free(t_write_text(dir, "notes.txt", "nothing to see"));
+	r = t_th("check", dir, NULL);
 	assert_int_equal(r.rc, 2);
 	assert_true(t_contains(r.err, "cannot check '"));
 	assert_true(t_contains(r.err, "looked for"));
 	assert_true(t_contains(r.err, "ios-backup"));
 	assert_true(t_contains(r.err, "Manifest.db"));
-	out_free(&r);
-	r = run("check", "/nonexistent/evidence", NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "cannot open '/nonexistent/evidence'"));
-	out_free(&r);
-	r = run("check-backup", dir, NULL);
-	assert_int_equal(r.rc, 2);
-	assert_true(t_contains(r.err, "tracehound: "));
-	out_free(&r);
+	t_out_free(&r);
+	expect(2, NULL, "cannot open '/nonexistent/evidence'", "check",
+	       "/nonexistent/evidence", NULL);
+	expect(2, NULL, "tracehound: ", "check-backup", dir, NULL);
 	t_tmpdir_free(dir);
 }
 
 static void test_check_unknown_module(void **state)
 {
 	char *dir = t_tmpdir();
-	struct out r;
+	struct t_out r;
 
 	assert_non_null(dir);
-	r = run("check", "-m", "nosuchmodule", dir, NULL);
+	r = t_th("check", "-m", "nosuchmodule", dir, NULL);
 	assert_int_equal(r.rc, 2);
 	assert_true(t_contains(r.err, "unknown module 'nosuchmodule'"));
 	assert_true(t_contains(r.err, "tracehound modules"));
-	out_free(&r);
+	t_out_free(&r);
 	t_tmpdir_free(dir);
 }
 
 static void test_modules(void **state)
 {
-	struct out r = run("modules", "--json", NULL);
+	struct t_out r = t_th("modules", "--json", NULL);
 	json_t *root;
 
 	assert_int_equal(r.rc, 0);
 	root = parse(r.out);
 	assert_int_equal(json_array_size(root), th_module_count());
-	assert_string_equal(json_string_value(json_object_get(
-	                            json_array_get(root, 0), "slug")),
+	assert_string_equal(t_str_at(root, 0, "slug"),
 	                    th_module_info_at(0)->slug);
 	json_decref(root);
-	out_free(&r);
-	r = run("modules", NULL);
+	t_out_free(&r);
+	r = t_th("modules", NULL);
 	assert_int_equal(r.rc, 0);
 	assert_true(t_contains(r.out, th_module_info_at(0)->slug));
 	assert_true(t_contains(r.out, th_module_info_at(0)->title));
-	out_free(&r);
+	t_out_free(&r);
 }
 
 /* A generated backup in a fresh folder (free both with t_tmpdir_free). */
 static char *make_backup(int infected)
 {
-	struct th_gen_backup_opts opt = {.infected = infected,
-	                                 .seed = TH_GEN_SEED_DEFAULT};
-	struct th_err err = {0};
-	char *dir = t_tmpdir(), *bk;
+	char *dir = t_tmpdir();
 
 	assert_non_null(dir);
-	bk = th_path_join(dir, "backup");
-	assert_non_null(bk);
-	if (th_gen_backup(bk, &opt, &err) != TH_OK)
-		fail_msg("cannot generate a backup: %s", err.msg);
-	free(bk);
+	free(t_gen_backup(dir, "backup", infected, 0, TH_GEN_SEED_DEFAULT));
 	return dir;
 }
 
@@ -550,7 +462,7 @@ static size_t count_level(json_t *alerts, int high)
 
 	json_array_foreach(alerts, i, a)
 	{
-		level = json_string_value(json_object_get(a, "level"));
+		level = t_str(a, "level");
 		assert_non_null(level);
 		if (high ==
 		    (!strcmp(level, "high") || !strcmp(level, "critical")))
@@ -561,34 +473,28 @@ static size_t count_level(json_t *alerts, int high)
 
 static void check_json(const char *bk, const char *iocs, int infected)
 {
-	char before[65], after[65];
-	struct out r;
+	struct t_out r = t_th_on(bk, "check", "--json", "-i", iocs, bk, NULL);
 	json_t *root;
 
-	t_tree_hash(bk, before);
-	r = run("check", "--json", "-i", iocs, bk, NULL);
-	t_tree_hash(bk, after);
-	assert_string_equal(before, after);
 	assert_int_equal(r.rc, infected ? 1 : 0);
 	root = parse(r.out);
-	assert_string_equal(json_string_value(json_object_get(root, "source")),
-	                    "ios-backup");
+	assert_string_equal(t_str(root, "source"), "ios-backup");
 	assert_true(json_array_size(json_object_get(root, "modules")) > 0);
 	assert_int_equal(count_level(json_object_get(root, "alerts"), 1) > 0,
 	                 infected);
-	assert_string_equal(json_string_value(json_object_get(root, "verdict")),
+	assert_string_equal(t_str(root, "verdict"),
 	                    infected ? "suspicious"
 	                    : count_level(json_object_get(root, "alerts"), 0)
 	                            ? "review"
 	                            : "clean");
 	json_decref(root);
-	out_free(&r);
+	t_out_free(&r);
 }
 
 static void test_check_backups(void **state)
 {
 	char *clean, *infected, *bk, *peg, *out, *log;
-	struct out r;
+	struct t_out r;
 
 	T_SHARED_OR_SKIP(peg, "iocs/amnesty_pegasus.stix2");
 	clean = make_backup(0);
@@ -599,7 +505,7 @@ static void test_check_backups(void **state)
 	bk = th_path_join(infected, "backup");
 	check_json(bk, peg, 1);
 	out = th_path_join(infected, "results");
-	r = run("check", "-i", peg, "-o", out, bk, NULL);
+	r = t_th("check", "-i", peg, "-o", out, bk, NULL);
 	assert_int_equal(r.rc, 1);
 	assert_true(t_contains(r.out, "Verdict: "));
 	assert_true(t_contains(r.out, "signs of a possible infection"));
@@ -609,7 +515,7 @@ static void test_check_backups(void **state)
 	log = th_path_join(out, "command.log");
 	assert_true(access(log, F_OK) == 0);
 	free(log);
-	out_free(&r);
+	t_out_free(&r);
 	free(out);
 	free(bk);
 	free(peg);
@@ -620,12 +526,12 @@ static void test_check_backups(void **state)
 static void test_check_heuristics_only(void **state)
 {
 	char *dir = make_backup(0), *bk = th_path_join(dir, "backup");
-	struct out r = run("check", bk, NULL);
+	struct t_out r = t_th("check", bk, NULL);
 
 	assert_true(r.rc == 0 || r.rc == 1);
 	assert_true(t_contains(r.err, "heuristics only"));
 	assert_true(t_contains(r.out, "Verdict: "));
-	out_free(&r);
+	t_out_free(&r);
 	free(bk);
 	t_tmpdir_free(dir);
 }

@@ -49,11 +49,6 @@ static json_t *parse_file(const char *rel, th_section_each parse)
 		}                                                              \
 	} while (0)
 
-static const char *str_at(const json_t *arr, size_t i, const char *key)
-{
-	return json_string_value(json_object_get(json_array_get(arr, i), key));
-}
-
 /* --- the splitter --- */
 
 static void test_split_dumpstate(void **state)
@@ -215,9 +210,9 @@ static void test_accessibility_old(void **state)
 	PARSE_OR_SKIP(r, "dumpsys_accessibility.txt",
 	              th_dumpsys_accessibility_each);
 	assert_int_equal(json_array_size(r), 4);
-	assert_string_equal(str_at(r, 0, "package_name"),
+	assert_string_equal(t_str_at(r, 0, "package_name"),
 	                    "com.android.settings");
-	assert_string_equal(str_at(r, 1, "service"),
+	assert_string_equal(t_str_at(r, 1, "service"),
 	                    "com.samsung.accessibility/.universalswitch."
 	                    "UniversalSwitchService");
 	for (i = 0; i < 4; i++)
@@ -247,9 +242,9 @@ static void test_accessibility_v14(void **state)
 	PARSE_OR_SKIP(r, "dumpsys_accessibility_v14_or_later.txt",
 	              th_dumpsys_accessibility_each);
 	assert_int_equal(json_array_size(r), 1);
-	assert_string_equal(str_at(r, 0, "package_name"),
+	assert_string_equal(t_str_at(r, 0, "package_name"),
 	                    "com.malware.accessibility");
-	assert_string_equal(str_at(r, 0, "service"),
+	assert_string_equal(t_str_at(r, 0, "service"),
 	                    "com.malware.service.malwareservice");
 	assert_true(
 	        json_is_true(json_object_get(json_array_get(r, 0), "enabled")));
@@ -260,7 +255,7 @@ static void test_accessibility_v14(void **state)
 	                                               collect, r),
 	                 TH_OK);
 	assert_int_equal(json_array_size(r), 3); /* a.b, c.d, x */
-	assert_string_equal(str_at(r, 1, "service"), ".T");
+	assert_string_equal(t_str_at(r, 1, "service"), ".T");
 	json_decref(r);
 }
 
@@ -271,23 +266,23 @@ static void test_resolver_tables(void **state)
 	(void)state;
 	PARSE_OR_SKIP(r, "dumpsys_packages.txt", th_dumpsys_activities_each);
 	assert_int_equal(json_array_size(r), 4);
-	assert_string_equal(str_at(r, 0, "intent"),
+	assert_string_equal(t_str_at(r, 0, "intent"),
 	                    "com.samsung.android.intent.SOCIAL_UPDATES_FEED_"
 	                    "VIEW");
-	assert_string_equal(str_at(r, 0, "package_name"),
+	assert_string_equal(t_str_at(r, 0, "package_name"),
 	                    "com.samsung.android.app.social");
-	assert_string_equal(str_at(r, 0, "activity"),
+	assert_string_equal(t_str_at(r, 0, "activity"),
 	                    "com.samsung.android.app.social/.feed."
 	                    "FeedsActivity");
 	json_decref(r);
 
 	PARSE_OR_SKIP(r, "dumpsys_packages.txt", th_dumpsys_receivers_each);
 	assert_int_equal(json_array_size(r), 4);
-	assert_string_equal(str_at(r, 0, "intent"),
+	assert_string_equal(t_str_at(r, 0, "intent"),
 	                    "com.android.storagemanager.automatic.SHOW_"
 	                    "NOTIFICATION");
-	assert_non_null(str_at(r, 3, "receiver"));
-	assert_null(str_at(r, 3, "activity"));
+	assert_non_null(t_str_at(r, 3, "receiver"));
+	assert_null(t_str_at(r, 3, "activity"));
 	json_decref(r);
 }
 
@@ -298,13 +293,13 @@ static void test_packages(void **state)
 	(void)state;
 	PARSE_OR_SKIP(r, "dumpsys_packages.txt", th_dumpsys_packages_each);
 	assert_int_equal(json_array_size(r), 2);
-	assert_string_equal(str_at(r, 0, "package_name"),
+	assert_string_equal(t_str_at(r, 0, "package_name"),
 	                    "com.samsung.android.provider.filterprovider");
-	assert_string_equal(str_at(r, 0, "uid"), "1000");
-	assert_string_equal(str_at(r, 0, "version_name"), "5.0.07");
-	assert_string_equal(str_at(r, 0, "version_code"), "500700000");
-	assert_string_equal(str_at(r, 0, "timestamp"), "2008-12-31 16:00:00");
-	assert_string_equal(str_at(r, 0, "last_update_time"),
+	assert_string_equal(t_str_at(r, 0, "uid"), "1000");
+	assert_string_equal(t_str_at(r, 0, "version_name"), "5.0.07");
+	assert_string_equal(t_str_at(r, 0, "version_code"), "500700000");
+	assert_string_equal(t_str_at(r, 0, "timestamp"), "2008-12-31 16:00:00");
+	assert_string_equal(t_str_at(r, 0, "last_update_time"),
 	                    "2008-12-31 16:00:00");
 	p = json_array_get(r, 0);
 	assert_int_equal(json_array_size(json_object_get(p, "permissions")), 4);
@@ -312,14 +307,14 @@ static void test_packages(void **state)
 	        json_array_size(json_object_get(p, "requested_permissions")),
 	        0);
 	p = json_array_get(r, 1);
-	assert_string_equal(str_at(r, 1, "package_name"),
+	assert_string_equal(t_str_at(r, 1, "package_name"),
 	                    "com.sec.android.app.DataCreate");
-	assert_string_equal(str_at(r, 1, "uid"), "10143");
+	assert_string_equal(t_str_at(r, 1, "uid"), "10143");
 	/* 1 declared + 20 install + 13 runtime permissions; 11 requested. */
 	assert_int_equal(json_array_size(json_object_get(p, "permissions")),
 	                 34);
 	assert_string_equal(
-	        str_at(json_object_get(p, "permissions"), 33, "type"),
+	        t_str_at(json_object_get(p, "permissions"), 33, "type"),
 	        "runtime");
 	assert_true(json_is_false(json_object_get(
 	        json_array_get(json_object_get(p, "permissions"), 33),
@@ -341,8 +336,9 @@ static void test_appops(void **state)
 	(void)state;
 	PARSE_OR_SKIP(r, "dumpsys_appops.txt", th_dumpsys_appops_each);
 	assert_int_equal(json_array_size(r), 13);
-	assert_string_equal(str_at(r, 0, "package_name"), "com.android.phone");
-	assert_string_equal(str_at(r, 0, "uid"), "0");
+	assert_string_equal(t_str_at(r, 0, "package_name"),
+	                    "com.android.phone");
+	assert_string_equal(t_str_at(r, 0, "uid"), "0");
 	json_array_foreach(r, i, p)
 	{
 		perms = json_object_get(p, "permissions");
@@ -352,17 +348,17 @@ static void test_appops(void **state)
 	}
 	assert_int_equal(entries, 23);
 	p = json_array_get(r, 7); /* com.facebook.katana, uid u0a103 */
-	assert_string_equal(str_at(r, 7, "package_name"),
+	assert_string_equal(t_str_at(r, 7, "package_name"),
 	                    "com.facebook.katana");
-	assert_string_equal(str_at(r, 7, "uid"), "u0a103");
+	assert_string_equal(t_str_at(r, 7, "uid"), "u0a103");
 	perms = json_object_get(p, "permissions");
-	assert_string_equal(str_at(perms, 1, "name"), "WRITE_SMS");
-	assert_string_equal(str_at(perms, 1, "access"), "ignore");
+	assert_string_equal(t_str_at(perms, 1, "name"), "WRITE_SMS");
+	assert_string_equal(t_str_at(perms, 1, "access"), "ignore");
 	p = json_object_get(json_array_get(perms, 1), "entries");
 	assert_int_equal(json_array_size(p), 3);
-	assert_string_equal(str_at(p, 0, "access"), "Reject");
-	assert_string_equal(str_at(p, 0, "type"), "fg-s");
-	assert_string_equal(str_at(p, 0, "timestamp"),
+	assert_string_equal(t_str_at(p, 0, "access"), "Reject");
+	assert_string_equal(t_str_at(p, 0, "type"), "fg-s");
+	assert_string_equal(t_str_at(p, 0, "timestamp"),
 	                    "2021-05-19 22:02:52.054000");
 	json_decref(r);
 }
@@ -384,11 +380,11 @@ static void test_battery(void **state)
 	(void)state;
 	PARSE_OR_SKIP(r, "dumpsys_battery.txt", th_dumpsys_battery_daily_each);
 	assert_int_equal(json_array_size(r), 3);
-	assert_string_equal(str_at(r, 0, "package_name"),
+	assert_string_equal(t_str_at(r, 0, "package_name"),
 	                    "com.facebook.services");
-	assert_string_equal(str_at(r, 0, "period_start"),
+	assert_string_equal(t_str_at(r, 0, "period_start"),
 	                    "2022-08-16 15:56:39");
-	assert_string_equal(str_at(r, 0, "action"), "update");
+	assert_string_equal(t_str_at(r, 0, "action"), "update");
 	assert_int_equal(json_integer_value(json_object_get(
 	                         json_array_get(r, 0), "occurrences")),
 	                 6);
@@ -402,30 +398,30 @@ static void test_battery(void **state)
 	                                               collect, r),
 	                 TH_OK);
 	assert_int_equal(json_array_size(r), 6);
-	assert_string_equal(str_at(r, 2, "action"), "downgrade"); /* a.b 9 */
+	assert_string_equal(t_str_at(r, 2, "action"), "downgrade"); /* a.b 9 */
 	assert_int_equal(
 	        json_integer_value(json_object_get(json_array_get(r, 2),
 	                                           "previous_version_code")),
 	        10);
-	assert_string_equal(str_at(r, 3, "action"), "uninstall");
+	assert_string_equal(t_str_at(r, 3, "action"), "uninstall");
 	/* After an uninstall the old version is forgotten. */
-	assert_string_equal(str_at(r, 4, "action"), "update");
-	assert_string_equal(str_at(r, 5, "version_code"), "x1");
+	assert_string_equal(t_str_at(r, 4, "action"), "update");
+	assert_string_equal(t_str_at(r, 5, "version_code"), "x1");
 	json_decref(r);
 
 	PARSE_OR_SKIP(r, "dumpsys_battery.txt",
 	              th_dumpsys_battery_history_each);
 	assert_int_equal(json_array_size(r), 5);
-	assert_string_equal(str_at(r, 0, "event"), "start_job");
-	assert_string_equal(str_at(r, 0, "uid"), "u0a94");
-	assert_string_equal(str_at(r, 0, "package_name"),
+	assert_string_equal(t_str_at(r, 0, "event"), "start_job");
+	assert_string_equal(t_str_at(r, 0, "uid"), "u0a94");
+	assert_string_equal(t_str_at(r, 0, "package_name"),
 	                    "com.samsung.android.app.reminder");
-	assert_string_equal(str_at(r, 0, "time_elapsed"), "+47s645ms");
-	assert_string_equal(str_at(r, 1, "event"), "end_job");
-	assert_string_equal(str_at(r, 2, "event"), "start_top");
-	assert_string_equal(str_at(r, 2, "package_name"), "com.whatsapp");
-	assert_string_equal(str_at(r, 3, "event"), "end_top");
-	assert_string_equal(str_at(r, 4, "package_name"),
+	assert_string_equal(t_str_at(r, 0, "time_elapsed"), "+47s645ms");
+	assert_string_equal(t_str_at(r, 1, "event"), "end_job");
+	assert_string_equal(t_str_at(r, 2, "event"), "start_top");
+	assert_string_equal(t_str_at(r, 2, "package_name"), "com.whatsapp");
+	assert_string_equal(t_str_at(r, 3, "event"), "end_top");
+	assert_string_equal(t_str_at(r, 4, "package_name"),
 	                    "com.sec.android.app.launcher");
 	json_decref(r);
 }
@@ -437,22 +433,23 @@ static void test_dbinfo_compat(void **state)
 	(void)state;
 	PARSE_OR_SKIP(r, "dumpsys_dbinfo.txt", th_dumpsys_dbinfo_each);
 	assert_int_equal(json_array_size(r), 5);
-	assert_string_equal(str_at(r, 0, "isodate"), "2023-07-27 12:21:44.097");
-	assert_string_equal(str_at(r, 0, "pid"), "0");
-	assert_string_equal(str_at(r, 0, "action"), "executeForCursorWindow");
-	assert_string_equal(str_at(r, 0, "sql"), "PRAGMA database_list;");
-	assert_string_equal(str_at(r, 3, "pid"), "8817");
-	assert_string_equal(str_at(r, 4, "action"), "prepare");
-	assert_string_equal(str_at(r, 4, "path"),
+	assert_string_equal(t_str_at(r, 0, "isodate"),
+	                    "2023-07-27 12:21:44.097");
+	assert_string_equal(t_str_at(r, 0, "pid"), "0");
+	assert_string_equal(t_str_at(r, 0, "action"), "executeForCursorWindow");
+	assert_string_equal(t_str_at(r, 0, "sql"), "PRAGMA database_list;");
+	assert_string_equal(t_str_at(r, 3, "pid"), "8817");
+	assert_string_equal(t_str_at(r, 4, "action"), "prepare");
+	assert_string_equal(t_str_at(r, 4, "path"),
 	                    "/data/user/0/com.wssyncmldm/databases/idmsdk.db");
 	json_decref(r);
 
 	PARSE_OR_SKIP(r, "dumpsys_platform_compat.txt",
 	              th_dumpsys_platform_compat_each);
 	assert_int_equal(json_array_size(r), 2);
-	assert_string_equal(str_at(r, 0, "package_name"),
+	assert_string_equal(t_str_at(r, 0, "package_name"),
 	                    "org.torproject.torbrowser");
-	assert_string_equal(str_at(r, 1, "package_name"),
+	assert_string_equal(t_str_at(r, 1, "package_name"),
 	                    "org.article19.circulo.next");
 	json_decref(r);
 }
@@ -465,13 +462,13 @@ static void test_adb(void **state)
 	PARSE_OR_SKIP(r, "dumpsys_adb.txt", th_dumpsys_adb_each);
 	assert_int_equal(json_array_size(r), 1);
 	rec = json_array_get(r, 0);
-	assert_string_equal(str_at(r, 0, "connected_to_adb"), "true");
+	assert_string_equal(t_str_at(r, 0, "connected_to_adb"), "true");
 	keys = json_object_get(rec, "user_keys");
 	assert_int_equal(json_array_size(keys), 1);
-	assert_string_equal(str_at(keys, 0, "user"), "user@linux");
+	assert_string_equal(t_str_at(keys, 0, "user"), "user@linux");
 	/* The fingerprint adb itself printed as last_key_received. */
-	assert_string_equal(str_at(keys, 0, "fingerprint"),
-	                    str_at(r, 0, "last_key_received"));
+	assert_string_equal(t_str_at(keys, 0, "fingerprint"),
+	                    t_str_at(r, 0, "last_key_received"));
 	assert_int_equal(json_array_size(json_object_get(rec, "keystore")), 1);
 	json_decref(r);
 
@@ -488,11 +485,11 @@ static void test_adb(void **state)
 	rec = json_array_get(r, 0);
 	keys = json_object_get(rec, "keystore");
 	assert_int_equal(json_array_size(keys), 1);
-	assert_string_equal(str_at(keys, 0, "user"), "user@laptop");
-	assert_string_equal(str_at(keys, 0, "last_connection"),
+	assert_string_equal(t_str_at(keys, 0, "user"), "user@laptop");
+	assert_string_equal(t_str_at(keys, 0, "last_connection"),
 	                    "2021-08-09 09:37:09.898000");
 	assert_string_equal(
-	        str_at(json_object_get(rec, "user_keys"), 0, "user"),
+	        t_str_at(json_object_get(rec, "user_keys"), 0, "user"),
 	        "user@laptop");
 	json_decref(r);
 

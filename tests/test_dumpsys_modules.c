@@ -55,111 +55,51 @@ static const char *const mine[] = {
 
 static struct th_iocs *load_bundle(void)
 {
-	char *dir = t_tmpdir(), *path;
-	struct th_iocs *iocs = NULL;
-	FILE *f;
+	struct th_iocs *iocs = t_iocs_text("testware.stix2", bundle);
 
-	assert_non_null(dir);
-	path = th_path_join(dir, "testware.stix2");
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(bundle, f);
-	fclose(f);
-	assert_int_equal(th_iocs_new(&iocs), TH_OK);
-	assert_int_equal(th_iocs_load(iocs, path), TH_OK);
 	assert_int_equal(th_iocs_total(iocs), 5);
-	free(path);
-	t_tmpdir_free(dir);
 	return iocs;
 }
 
 static struct th_run *run_on(const char *target, const char *source,
                              const char *out, const struct th_iocs *iocs)
 {
-	struct th_run_options opt = {
-	        .target = target,
-	        .source = source,
-	        .output_dir = out,
-	        .modules = mine,
-	        .nmodules = NMINE,
-	        .iocs = iocs,
-	        .jobs = 1,
-	};
-	struct th_run *run = NULL;
-
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
-	return run;
-}
-
-static const struct th_module_result *result(const struct th_run *run,
-                                             const char *slug)
-{
-	size_t i;
-
-	for (i = 0; i < th_run_nresults(run); i++)
-		if (strcmp(th_run_result(run, i)->slug, slug) == 0)
-			return th_run_result(run, i);
-	fail_msg("no result for %s", slug);
-	return NULL;
+	return t_run_modules(target, source, out, iocs, mine, NMINE);
 }
 
 static void assert_records(const struct th_run *run, const char *slug, size_t n)
 {
-	const struct th_module_result *r = result(run, slug);
+	const struct th_module_result *r = t_result(run, slug);
 
 	if (r->status != TH_OK || r->records != n)
 		fail_msg("%s: status %d, %zu records (want %zu)", slug,
 		         (int)r->status, r->records, n);
 }
 
+/* Alerts whose message has `needle` or whose matched value is it. */
 static size_t count_alerts(const struct th_run *run, const char *module,
                            enum th_level level, const char *needle)
 {
-	const struct th_alert *a;
-	size_t i, n = 0;
-
-	for (i = 0; i < th_run_nalerts(run); i++) {
-		a = th_run_alert_at(run, i);
-		if (strcmp(a->module, module) == 0 && a->level == level &&
-		    (!needle || t_contains(a->message, needle) ||
-		     (a->matched_value && !strcmp(a->matched_value, needle))))
-			n++;
-	}
-	return n;
-}
-
-static json_t *load_json(const char *dir, const char *name)
-{
-	char *p = th_path_join(dir, name);
-	json_error_t e;
-	json_t *j = json_load_file(p, 0, &e);
-
-	if (!j)
-		fail_msg("%s: %s", p, e.text);
-	free(p);
-	return j;
+	return t_alerts_in(run, module, (int)level, needle, T_MESSAGE_OR_VALUE);
 }
 
 static void test_bugreport(void **state)
 {
-	char *dir, *out = t_tmpdir(), before[65], after[65];
+	struct t_ev ev;
 	struct th_iocs *iocs = load_bundle();
 	struct th_run *run;
 	json_t *tombs;
 
 	(void)state;
-	T_SHARED_OR_SKIP(dir, "fixtures/mvt/android_data/bugreport");
-	t_tree_hash(dir, before);
-	run = run_on(dir, "bugreport", out, iocs);
+	t_ev_shared(&ev, "fixtures/mvt/android_data/bugreport");
+	run = run_on(ev.dir, "bugreport", ev.out, iocs);
 	assert_records(run, "dumpsys_appops", 12);
 	assert_records(run, "dumpsys_packages", 2);
 	assert_records(run, "dumpsys_platform_compat", 2);
 	assert_records(run, "tombstones", 2);
-	assert_int_equal(result(run, "dumpsys_accessibility")->status,
+	assert_int_equal(t_result(run, "dumpsys_accessibility")->status,
 	                 TH_ERR_NOTFOUND);
-	assert_int_equal(result(run, "dumpsys_get_prop")->status,
+	assert_int_equal(t_result(run, "dumpsys_get_prop")->status,
 	                 TH_ERR_NOTFOUND);
 	assert_int_equal(count_alerts(run, "dumpsys_platform_compat",
 	                              TH_LEVEL_CRITICAL,
@@ -184,27 +124,23 @@ static void test_bugreport(void **state)
 	assert_int_equal(count_alerts(run, "tombstones", TH_LEVEL_CRITICAL,
 	                              "UsbFfs-worker"),
 	                 0);
-	tombs = load_json(out, "tombstones.json");
+	tombs = t_load_json(ev.out, "tombstones.json");
 	assert_int_equal(json_array_size(tombs), 2);
 	json_decref(tombs);
 	th_run_free(run);
-	t_tree_hash(dir, after);
-	assert_string_equal(before, after);
 	th_iocs_free(iocs);
-	t_tmpdir_free(out);
-	free(dir);
+	t_ev_close(&ev);
 }
 
 static void test_androidqf(void **state)
 {
-	char *dir, *out = t_tmpdir(), before[65], after[65];
+	struct t_ev ev;
 	struct th_run *run;
 	json_t *adb;
 
 	(void)state;
-	T_SHARED_OR_SKIP(dir, "fixtures/mvt/androidqf");
-	t_tree_hash(dir, before);
-	run = run_on(dir, "androidqf", out, NULL);
+	t_ev_shared(&ev, "fixtures/mvt/androidqf");
+	run = run_on(ev.dir, "androidqf", ev.out, NULL);
 	assert_records(run, "dumpsys_accessibility", 4);
 	assert_records(run, "dumpsys_activities", 0);
 	assert_records(run, "dumpsys_appops", 12);
@@ -216,7 +152,7 @@ static void test_androidqf(void **state)
 	assert_records(run, "dumpsys_receivers", 8);
 	assert_records(run, "dumpsys_adb_state", 1);
 	/* No nested bugreport: the module does not apply. */
-	assert_int_not_equal(result(run, "tombstones")->status, TH_OK);
+	assert_int_not_equal(t_result(run, "tombstones")->status, TH_OK);
 	/* No accessibility service is enabled; firefox may install apps. */
 	assert_int_equal(count_alerts(run, "dumpsys_accessibility",
 	                              TH_LEVEL_MEDIUM, NULL),
@@ -224,7 +160,7 @@ static void test_androidqf(void **state)
 	assert_int_equal(count_alerts(run, "dumpsys_appops", TH_LEVEL_MEDIUM,
 	                              "org.mozilla.firefox"),
 	                 1);
-	adb = load_json(out, "dumpsys_adb_state.json");
+	adb = t_load_json(ev.out, "dumpsys_adb_state.json");
 	assert_string_equal(
 	        json_string_value(json_object_get(
 	                json_array_get(json_object_get(json_array_get(adb, 0),
@@ -234,10 +170,7 @@ static void test_androidqf(void **state)
 	        "F0:A1:3D:8C:B3:F4:7B:09:9F:EE:8B:D8:38:2E:BD:C6");
 	json_decref(adb);
 	th_run_free(run);
-	t_tree_hash(dir, after);
-	assert_string_equal(before, after);
-	t_tmpdir_free(out);
-	free(dir);
+	t_ev_close(&ev);
 }
 
 /* The zip holds getprop.txt only: every dumpsys module is skipped. */
@@ -251,8 +184,8 @@ static void test_androidqf_zip(void **state)
 	T_SHARED_OR_SKIP(zip, "fixtures/mvt/androidqf.zip");
 	run = run_on(zip, "androidqf", out, NULL);
 	for (i = 0; i < NMINE; i++) {
-		assert_int_not_equal(result(run, mine[i])->status, TH_OK);
-		assert_int_equal(result(run, mine[i])->records, 0);
+		assert_int_not_equal(t_result(run, mine[i])->status, TH_OK);
+		assert_int_equal(t_result(run, mine[i])->records, 0);
 	}
 	assert_int_equal(th_run_nalerts(run), 0);
 	th_run_free(run);
@@ -301,33 +234,21 @@ static const char root_tombstone[] =
         "uid: 0\n"
         "signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), fault addr 0x0\n";
 
-static void write_file(const char *dir, const char *rel, const char *data,
-                       size_t len)
-{
-	char *p = th_path_join(dir, rel);
-	FILE *f = fopen(p, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	free(p);
-}
-
 static char *make_bugreport(void)
 {
 	char *dir = t_tmpdir(), *p;
 	static const char garbage[] = "\x12\x7f not a tombstone";
 
 	assert_non_null(dir);
-	write_file(dir, "main_entry.txt", "dumpstate.txt", 13);
-	write_file(dir, "dumpstate.txt", dumpstate, sizeof(dumpstate) - 1);
+	free(t_write(dir, "main_entry.txt", "dumpstate.txt", 13));
+	free(t_write(dir, "dumpstate.txt", dumpstate, sizeof(dumpstate) - 1));
 	p = th_path_join(dir, "FS/data/tombstones");
 	assert_int_equal(th_mkdir_p(p, 0, NULL), TH_OK);
 	free(p);
-	write_file(dir, "FS/data/tombstones/tombstone_00", root_tombstone,
-	           sizeof(root_tombstone) - 1);
-	write_file(dir, "FS/data/tombstones/tombstone_01", garbage,
-	           sizeof(garbage) - 1);
+	free(t_write(dir, "FS/data/tombstones/tombstone_00", root_tombstone,
+	             sizeof(root_tombstone) - 1));
+	free(t_write(dir, "FS/data/tombstones/tombstone_01", garbage,
+	             sizeof(garbage) - 1));
 	return dir;
 }
 
@@ -365,9 +286,7 @@ static void test_generated_bugreport(void **state)
 	struct th_run *run = NULL;
 
 	(void)state;
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
+	run = t_run_execute(&opt);
 	assert_records(run, "dumpsys_get_prop", 2);
 	assert_int_equal(count_alerts(run, "dumpsys_get_prop", TH_LEVEL_MEDIUM,
 	                              "2019-01-05"),
@@ -401,9 +320,7 @@ static void test_generated_bugreport(void **state)
 	opt.output_dir = NULL;
 	opt.recheck = 1;
 	run = NULL;
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("recheck: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
+	run = t_run_execute(&opt);
 	assert_int_equal(count_alerts(run, "dumpsys_accessibility",
 	                              TH_LEVEL_MEDIUM, "com.spy.a11y"),
 	                 1);
@@ -438,23 +355,13 @@ static void test_adb_foreign_key(void **state)
 	                          "\"QAAAAGhvc3Q= analyst@lab\"}";
 	static const char *const adb_only[] = {"dumpsys_adb_state"};
 	char *dir = t_tmpdir(), *out = t_tmpdir();
-	struct th_run_options opt = {
-	        .source = "androidqf",
-	        .modules = adb_only,
-	        .nmodules = 1,
-	        .jobs = 1,
-	};
-	struct th_run *run = NULL;
+	struct th_run *run;
 
 	(void)state;
-	write_file(dir, "dumpsys.txt", dumpsys, sizeof(dumpsys) - 1);
-	write_file(dir, "getprop.txt", "[a]: [b]\n", 9);
-	write_file(dir, "acquisition.json", acq, sizeof(acq) - 1);
-	opt.target = dir;
-	opt.output_dir = out;
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
+	free(t_write(dir, "dumpsys.txt", dumpsys, sizeof(dumpsys) - 1));
+	free(t_write(dir, "getprop.txt", "[a]: [b]\n", 9));
+	free(t_write(dir, "acquisition.json", acq, sizeof(acq) - 1));
+	run = t_run_modules(dir, "androidqf", out, NULL, adb_only, 1);
 	assert_records(run, "dumpsys_adb_state", 1);
 	assert_int_equal(count_alerts(run, "dumpsys_adb_state", TH_LEVEL_LOW,
 	                              "stranger@elsewhere"),
@@ -488,12 +395,10 @@ static void test_recheck_mvt_receivers(void **state)
 	struct th_run *run = NULL;
 
 	(void)state;
-	write_file(dir, "dumpsys_receivers.json", mvt, sizeof(mvt) - 1);
+	free(t_write(dir, "dumpsys_receivers.json", mvt, sizeof(mvt) - 1));
 	opt.target = dir;
 	opt.iocs = iocs;
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
+	run = t_run_execute(&opt);
 	assert_int_equal(
 	        count_alerts(run, "dumpsys_receivers", TH_LEVEL_CRITICAL, NULL),
 	        1);

@@ -74,45 +74,21 @@ static int teardown(void **state)
 
 static char *generate(const char *tmp, const char *name, int infected)
 {
-	struct th_gen_backup_opts opt = {infected, FILLER, 1};
-	struct th_err err = {0};
-	char *dir = th_path_join(tmp, name);
-
-	if (th_gen_backup(dir, &opt, &err) != TH_OK)
-		fail_msg("cannot generate a backup: %s", err.msg);
-	return dir;
+	return t_gen_backup(tmp, name, infected, FILLER, 1);
 }
 
 /* `tracehound check -i demo -o out evidence`; the evidence must come
  * out unchanged. Returns the exit status. */
 static int check(const char *evidence, const char *out)
 {
-	char *argv[] = {TH_BINARY,   "check",          "-i", IOCS, "-o",
-	                (char *)out, (char *)evidence, NULL};
-	char before[65], after[65], *err = NULL;
-	int rc;
+	struct t_out r = t_th_on(evidence, "check", "-i", IOCS, "-o", out,
+	                         evidence, NULL);
+	int rc = r.rc;
 
-	t_tree_hash(evidence, before);
-	rc = t_run(argv, NULL, &err);
-	t_tree_hash(evidence, after);
 	if (rc != 0 && rc != 1)
-		print_message("tracehound exited %d:\n%s", rc, err ? err : "");
-	free(err);
-	assert_string_equal(before, after);
+		print_message("tracehound exited %d:\n%s", rc, r.err);
+	t_out_free(&r);
 	return rc;
-}
-
-static json_t *load_json(const char *dir, const char *name)
-{
-	char *path = th_path_join(dir, name);
-	json_error_t jerr;
-	json_t *v = json_load_file(path, 0, &jerr);
-
-	if (!v)
-		fail_msg("%s does not parse: %s (line %d)", path, jerr.text,
-		         jerr.line);
-	free(path);
-	return v;
 }
 
 /* The first alert whose JSON text contains every needle (and, when
@@ -144,7 +120,7 @@ static json_t *find_alert(json_t *alerts, const char *ioc, const char *needle1,
 
 static int is_high(json_t *alert)
 {
-	const char *level = json_string_value(json_object_get(alert, "level"));
+	const char *level = t_str(alert, "level");
 
 	return level && (!strcmp(level, "high") || !strcmp(level, "critical"));
 }
@@ -295,7 +271,7 @@ static void test_infected(void **state)
 	size_t i;
 
 	assert_int_equal(check(backup, out), 1);
-	alerts = load_json(out, "alerts.json");
+	alerts = t_load_json(out, "alerts.json");
 	assert_true(json_array_size(alerts) >= 3);
 	assert_high_alert(alerts, NULL, "com.apple.CrashReporter.plist",
 	                  "RootDomain");
@@ -303,13 +279,13 @@ static void test_infected(void **state)
 	                  "bun54l2b67.get1tn0w.free247downloads.com", NULL);
 	assert_high_alert(alerts, STAGING, "com.apple.WebKit.Networking", NULL);
 	assert_no_look_alike(alerts);
-	v = load_json(out, "manifest.json");
+	v = t_load_json(out, "manifest.json");
 	assert_int_equal(json_array_size(v),
 	                 th_gen_backup_nplanted(1) + FILLER);
 	json_decref(v);
-	json_decref(load_json(out, "backup_info.json"));
-	json_decref(load_json(out, "info.json"));
-	json_decref(load_json(out, "manifest_detected.json"));
+	json_decref(t_load_json(out, "backup_info.json"));
+	json_decref(t_load_json(out, "info.json"));
+	json_decref(t_load_json(out, "manifest_detected.json"));
 	check_timeline(out, th_gen_backup_nplanted(1) + FILLER);
 	for (i = 0; i < sizeof(golden_files) / sizeof(*golden_files); i++)
 		compare_golden(out, tmp, golden_files[i]);
@@ -328,18 +304,18 @@ static void test_clean(void **state)
 	assert_int_equal(check(backup, out), 0);
 	path = th_path_join(out, "alerts.json");
 	if (th_is_file(path)) {
-		alerts = load_json(out, "alerts.json");
-		json_array_foreach(alerts, i, a) if (is_high(a)) fail_msg(
-		        "high alert on a clean backup: %s",
-		        json_string_value(json_object_get(a, "message")));
+		alerts = t_load_json(out, "alerts.json");
+		json_array_foreach(alerts, i, a) if (is_high(a))
+		        fail_msg("high alert on a clean backup: %s",
+		                 t_str(a, "message"));
 		assert_no_look_alike(alerts);
 		json_decref(alerts);
 	}
-	v = load_json(out, "manifest.json");
+	v = t_load_json(out, "manifest.json");
 	assert_int_equal(json_array_size(v),
 	                 th_gen_backup_nplanted(0) + FILLER);
 	json_decref(v);
-	json_decref(load_json(out, "info.json"));
+	json_decref(t_load_json(out, "info.json"));
 	check_timeline(out, th_gen_backup_nplanted(0) + FILLER);
 	free(path);
 	free(out);
@@ -356,10 +332,10 @@ static void test_mvt_fixture(void **state)
 	T_SHARED_OR_SKIP(fixture, "fixtures/mvt/ios_backup");
 	out = th_path_join(tmp, "out-mvt");
 	assert_int_equal(check(fixture, out), 0);
-	v = load_json(out, "manifest.json");
+	v = t_load_json(out, "manifest.json");
 	assert_int_equal(json_array_size(v), 3721);
 	json_decref(v);
-	json_decref(load_json(out, "backup_info.json"));
+	json_decref(t_load_json(out, "backup_info.json"));
 	free(fixture);
 	free(out);
 }
@@ -367,18 +343,14 @@ static void test_mvt_fixture(void **state)
 static void test_output_inside_evidence(void **state)
 {
 	char *tmp = *state, *backup = generate(tmp, "inside", 1);
-	char *out = th_path_join(backup, "results"), *err = NULL;
-	char *argv[] = {TH_BINARY, "check", "-i",   IOCS,
-	                "-o",      out,     backup, NULL};
-	char before[65], after[65];
+	char *out = th_path_join(backup, "results");
+	struct t_out r =
+	        t_th_on(backup, "check", "-i", IOCS, "-o", out, backup, NULL);
 
-	t_tree_hash(backup, before);
-	assert_int_equal(t_run(argv, NULL, &err), 2);
-	t_tree_hash(backup, after);
-	assert_string_equal(before, after);
+	assert_int_equal(r.rc, 2);
 	assert_false(th_is_dir(out));
-	assert_true(err && strlen(err) > 0);
-	free(err);
+	assert_true(r.err && strlen(r.err) > 0);
+	t_out_free(&r);
 	free(out);
 	free(backup);
 }

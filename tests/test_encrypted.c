@@ -433,12 +433,8 @@ static struct th_run *run_on(const char *target, const char *out,
 	                           .iocs = iocs,
 	                           .password = pw,
 	                           .jobs = 2};
-	struct th_run *run = NULL;
 
-	if (th_run_new(&run, &o) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
-	return run;
+	return t_run_execute(&o);
 }
 
 static void test_same_results(void **state)
@@ -450,8 +446,7 @@ static void test_same_results(void **state)
 	char before[65], after[65];
 	size_t i;
 
-	assert_int_equal(th_iocs_new(&iocs), TH_OK);
-	assert_int_equal(th_iocs_load(iocs, IOCS), TH_OK);
+	iocs = t_iocs_load(IOCS);
 	t_tree_hash(fx->enc, before);
 	rp = run_on(fx->plain, op, NULL, iocs);
 	re = run_on(fx->enc, oe, PASSWORD, iocs);

@@ -30,16 +30,27 @@
 #include "formats/plist_util.h"
 #include "sources/ios_backup.h"
 
-/* Runs tracehound with up to 12 arguments; returns the exit status. */
-static int th(char **out, char **err, const char *a0, const char *a1,
-              const char *a2, const char *a3, const char *a4, const char *a5,
-              const char *a6, const char *a7, const char *a8)
+/* Runs tracehound with the NULL-terminated arguments, handing stdout
+ * and stderr to the caller when asked (the caller frees them). Returns
+ * the exit status. */
+static int th(char **out, char **err, const char *arg, ...)
 {
-	char *argv[] = {TH_BINARY,  (char *)a0, (char *)a1, (char *)a2,
-	                (char *)a3, (char *)a4, (char *)a5, (char *)a6,
-	                (char *)a7, (char *)a8, NULL};
+	struct t_out r;
+	va_list ap;
 
-	return t_run(argv, out, err);
+	va_start(ap, arg);
+	r = t_thv(arg, ap);
+	va_end(ap);
+	if (out) {
+		*out = r.out;
+		r.out = NULL;
+	}
+	if (err) {
+		*err = r.err;
+		r.err = NULL;
+	}
+	t_out_free(&r);
+	return r.rc;
 }
 
 /* Whether any file under dir contains `needle`. */
@@ -73,18 +84,15 @@ static void test_cli_wrong_password(void **state)
 	struct fx *fx = *state;
 	char *err = NULL, want[4200];
 
-	assert_int_equal(th(NULL, &err, "check", "-p", "hunter2", fx->enc, NULL,
-	                    NULL, NULL, NULL, NULL),
-	                 2);
+	assert_int_equal(
+	        th(NULL, &err, "check", "-p", "hunter2", fx->enc, NULL), 2);
 	snprintf(want, sizeof(want),
 	         "tracehound: cannot open '%s': wrong backup password\n",
 	         fx->enc);
 	assert_string_equal(err, want);
 	free(err);
 	/* No password at all, no terminal: one line saying what is missing. */
-	assert_int_equal(th(NULL, &err, "check-backup", fx->enc, NULL, NULL,
-	                    NULL, NULL, NULL, NULL, NULL),
-	                 2);
+	assert_int_equal(th(NULL, &err, "check-backup", fx->enc, NULL), 2);
 	assert_true(t_contains(err, "it is an encrypted backup"));
 	free(err);
 }
@@ -96,23 +104,21 @@ static void test_cli_check_same(void **state)
 {
 	struct fx *fx = *state;
 	char *op = join(fx->tmp, "cli-plain"), *oe = join(fx->tmp, "cli-enc"),
-	     *oe2 = join(fx->tmp, "cli-env"), *pwf = join(fx->tmp, "pw.txt");
+	     *oe2 = join(fx->tmp, "cli-env"),
+	     *pwf = t_write_text(fx->tmp, "pw.txt", PASSWORD "\n");
 	char *info, *text;
 	char before[65], after[65];
-	FILE *f = fopen(pwf, "w");
 
-	fputs(PASSWORD "\n", f);
-	fclose(f);
 	t_tree_hash(fx->enc, before);
-	assert_int_equal(th(NULL, NULL, "check", "-i", IOCS, "-o", op,
-	                    fx->plain, NULL, NULL, NULL),
-	                 1);
+	assert_int_equal(
+	        th(NULL, NULL, "check", "-i", IOCS, "-o", op, fx->plain, NULL),
+	        1);
 	assert_int_equal(th(NULL, NULL, "check", "-i", IOCS, "-o", oe,
 	                    "--password-file", pwf, fx->enc, NULL),
 	                 1);
 	setenv("TRACEHOUND_BACKUP_PASSWORD", PASSWORD, 1);
 	assert_int_equal(th(NULL, NULL, "check", "-i", IOCS, "-o", oe2, "-H",
-	                    fx->enc, NULL, NULL),
+	                    fx->enc, NULL),
 	                 1);
 	unsetenv("TRACEHOUND_BACKUP_PASSWORD");
 	t_tree_hash(fx->enc, after);
@@ -143,9 +149,9 @@ static void test_cli_password_redacted(void **state)
 	char *o2 = join(fx->tmp, "cli-redact2"), *text, *out = NULL,
 	     *err = NULL;
 
-	assert_int_equal(th(NULL, NULL, "check", "-o", o, "-p" PASSWORD,
-	                    fx->enc, NULL, NULL, NULL, NULL),
-	                 1);
+	assert_int_equal(
+	        th(NULL, NULL, "check", "-o", o, "-p" PASSWORD, fx->enc, NULL),
+	        1);
 	assert_false(tree_contains(o, PASSWORD));
 	text = t_slurp(log, NULL);
 	assert_non_null(text);
@@ -180,19 +186,18 @@ static void test_cli_decrypt(void **state)
 
 	t_tree_hash(fx->enc, before);
 	assert_int_equal(th(&out, NULL, "decrypt-backup", "-d", dest, "-p",
-	                    PASSWORD, "--hashes", fx->enc, NULL, NULL),
+	                    PASSWORD, "--hashes", fx->enc, NULL),
 	                 0);
 	t_tree_hash(fx->enc, after);
 	assert_string_equal(before, after);
 	assert_true(t_contains(out, "decrypted "));
 	free(out);
 	assert_int_equal(th_source_ios_backup.bid(dest), 90);
-	assert_int_equal(th(NULL, NULL, "check", "-i", IOCS, "-o", op,
-	                    fx->plain, NULL, NULL, NULL),
-	                 1);
-	assert_int_equal(th(NULL, NULL, "check", "-i", IOCS, "-o", od, dest,
-	                    NULL, NULL, NULL),
-	                 1);
+	assert_int_equal(
+	        th(NULL, NULL, "check", "-i", IOCS, "-o", op, fx->plain, NULL),
+	        1);
+	assert_int_equal(
+	        th(NULL, NULL, "check", "-i", IOCS, "-o", od, dest, NULL), 1);
 	assert_true(same_outputs(op, od) >= 4);
 	assert_false(tree_contains(dest, PASSWORD));
 	j = json_load_file(info, 0, &je);
@@ -200,9 +205,7 @@ static void test_cli_decrypt(void **state)
 	hashes = json_object_get(j, "hashes");
 	json_array_foreach(hashes, i, h)
 	{
-		assert_int_equal(
-		        strlen(json_string_value(json_object_get(h, "sha256"))),
-		        64);
+		assert_int_equal(strlen(t_str(h, "sha256")), 64);
 		assert_int_equal(strlen(json_string_value(json_object_get(
 		                         h, "decrypted_sha256"))),
 		                 64);
@@ -213,7 +216,7 @@ static void test_cli_decrypt(void **state)
 	json_decref(j);
 	/* A second run into the same folder is refused. */
 	assert_int_equal(th(NULL, &out, "decrypt-backup", "-d", dest, "-p",
-	                    PASSWORD, fx->enc, NULL, NULL, NULL),
+	                    PASSWORD, fx->enc, NULL),
 	                 2);
 	assert_true(t_contains(out, "already holds a backup"));
 	free(out);
@@ -231,24 +234,24 @@ static void test_cli_decrypt_refusals(void **state)
 
 	/* A plain backup: a clear error, nothing written. */
 	assert_int_equal(th(NULL, &err, "decrypt-backup", "-d", d, "-p",
-	                    PASSWORD, fx->plain, NULL, NULL, NULL),
+	                    PASSWORD, fx->plain, NULL),
 	                 2);
 	assert_true(t_contains(err, "is not an encrypted iOS backup"));
 	assert_false(th_is_dir(d));
 	free(err);
 	t_tree_hash(fx->enc, before);
 	assert_int_equal(th(NULL, &err, "decrypt-backup", "-d", inside, "-p",
-	                    PASSWORD, fx->enc, NULL, NULL, NULL),
+	                    PASSWORD, fx->enc, NULL),
 	                 2);
 	assert_true(t_contains(err, "inside the evidence"));
 	free(err);
-	assert_int_equal(th(NULL, &err, "decrypt-backup", "-p", PASSWORD,
-	                    fx->enc, NULL, NULL, NULL, NULL, NULL),
-	                 2);
+	assert_int_equal(
+	        th(NULL, &err, "decrypt-backup", "-p", PASSWORD, fx->enc, NULL),
+	        2);
 	assert_true(t_contains(err, "missing -d DEST"));
 	free(err);
 	assert_int_equal(th(NULL, &err, "decrypt-backup", "-d", d, "-p", "bad",
-	                    fx->enc, NULL, NULL, NULL),
+	                    fx->enc, NULL),
 	                 2);
 	assert_true(t_contains(err, "wrong backup password"));
 	free(err);
@@ -275,31 +278,26 @@ static void test_cli_extract_key(void **state)
 		snprintf(hex + 2 * i, 3, "%02x", key[i]);
 	hex[64] = '\n';
 	hex[65] = '\0';
-	assert_int_equal(th(&out, NULL, "extract-key", "-p", PASSWORD, fx->enc,
-	                    NULL, NULL, NULL, NULL, NULL),
-	                 0);
+	assert_int_equal(
+	        th(&out, NULL, "extract-key", "-p", PASSWORD, fx->enc, NULL),
+	        0);
 	assert_string_equal(out, hex);
 	free(out);
 	assert_int_equal(th(NULL, NULL, "extract-key", "-p", PASSWORD, "-k", kf,
-	                    fx->enc, NULL, NULL, NULL),
+	                    fx->enc, NULL),
 	                 0);
 	text = t_slurp(kf, NULL);
 	assert_string_equal(text, hex);
 	free(text);
-	assert_int_equal(th(NULL, NULL, "check", "-k", kf, fx->enc, NULL, NULL,
-	                    NULL, NULL, NULL),
-	                 1);
+	assert_int_equal(th(NULL, NULL, "check", "-k", kf, fx->enc, NULL), 1);
 	f = fopen(bad, "w");
 	fputs("abcd\n", f);
 	fclose(f);
-	assert_int_equal(th(NULL, &err, "check", "-k", bad, fx->enc, NULL, NULL,
-	                    NULL, NULL, NULL),
-	                 2);
+	assert_int_equal(th(NULL, &err, "check", "-k", bad, fx->enc, NULL), 2);
 	assert_true(t_contains(err, "expected 64 hex characters"));
 	free(err);
-	assert_int_equal(th(NULL, &err, "extract-key", "-p", "bad", fx->enc,
-	                    NULL, NULL, NULL, NULL, NULL),
-	                 2);
+	assert_int_equal(
+	        th(NULL, &err, "extract-key", "-p", "bad", fx->enc, NULL), 2);
 	assert_true(t_contains(err, "wrong backup password"));
 	free(err);
 	free(kf);

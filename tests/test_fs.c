@@ -24,51 +24,21 @@
 #include "formats/shutdown_log.h"
 #include "sources/fs_tree.h"
 
-struct env {
-	char *base, *tmp, *dump, *out, *old_tmpdir;
-	struct th_iocs *iocs;
-};
-
-static void env_open_in(struct env *e, const char *dump_name, int hostile,
+static void env_open_in(struct fsd_env *e, const char *dump_name, int hostile,
                         const char *prefix)
 {
 	struct th_gen_fs_opts opt = {
 	        .hostile = hostile, .seed = 1, .prefix = prefix};
 	struct th_err err = {0};
-	const char *old = getenv("TMPDIR");
 
-	memset(e, 0, sizeof(*e));
-	e->base = t_tmpdir();
-	assert_non_null(e->base);
-	e->old_tmpdir = old ? strdup(old) : NULL;
-	e->tmp = th_path_join(e->base, "tmp");
-	e->dump = th_path_join(e->base, dump_name);
-	e->out = th_path_join(e->base, "out");
-	assert_int_equal(th_mkdir_p(e->tmp, 1, &err), TH_OK);
-	/* Every private temp folder of the run goes here, to be counted. */
-	setenv("TMPDIR", e->tmp, 1);
-	if (th_gen_fs(e->dump, &opt, &err) != TH_OK)
+	fsd_env_open(e, dump_name);
+	if (th_gen_fs(e->target, &opt, &err) != TH_OK)
 		fail_msg("th_gen_fs: %s", err.msg);
-	e->iocs = fsd_iocs(e->base);
 }
 
-static void env_open(struct env *e, const char *dump_name, int hostile)
+static void env_open(struct fsd_env *e, const char *dump_name, int hostile)
 {
 	env_open_in(e, dump_name, hostile, NULL);
-}
-
-static void env_close(struct env *e)
-{
-	if (e->old_tmpdir)
-		setenv("TMPDIR", e->old_tmpdir, 1);
-	else
-		unsetenv("TMPDIR");
-	th_iocs_free(e->iocs);
-	t_tmpdir_free(e->base);
-	free(e->tmp);
-	free(e->dump);
-	free(e->out);
-	free(e->old_tmpdir);
 }
 
 static void assert_no_lookalike(const struct th_run *run)
@@ -90,31 +60,36 @@ static void assert_no_lookalike(const struct th_run *run)
 /* Traces common to folders and archives. */
 static void assert_traces(const struct th_run *run)
 {
-	assert_int_equal(fsd_alerts(run, "shutdown_log", TH_LEVEL_MEDIUM), 1);
-	assert_int_equal(fsd_alerts(run, "shutdown_log", TH_LEVEL_HIGH), 2);
-	assert_int_equal(fsd_alerts(run, "shutdown_log", TH_LEVEL_CRITICAL), 3);
+	assert_int_equal(t_alerts(run, "shutdown_log", TH_LEVEL_MEDIUM, NULL),
+	                 1);
+	assert_int_equal(t_alerts(run, "shutdown_log", TH_LEVEL_HIGH, NULL), 2);
+	assert_int_equal(t_alerts(run, "shutdown_log", TH_LEVEL_CRITICAL, NULL),
+	                 3);
 	assert_true(fsd_alert_mentions(run, "'msgacntd'"));
 	/* bh, and roleaccountd whose row is only in the -wal */
-	assert_int_equal(fsd_alerts(run, "netusage", TH_LEVEL_CRITICAL), 2);
+	assert_int_equal(t_alerts(run, "netusage", TH_LEVEL_CRITICAL, NULL), 2);
 	assert_true(fsd_alert_mentions(run, "'roleaccountd' matches"));
-	assert_int_equal(fsd_alerts(run, "netusage", TH_LEVEL_HIGH), 1);
-	assert_int_equal(fsd_alerts(run, "netusage", TH_LEVEL_LOW), 1);
-	assert_int_equal(fsd_alerts(run, "netusage", TH_LEVEL_MEDIUM), 1);
-	assert_int_equal(fsd_alerts(run, "webkit_indexeddb", -1), 1);
-	assert_int_equal(fsd_alerts(run, "webkit_local_storage", -1), 1);
-	assert_int_equal(fsd_alerts(run, "webkit_safari_view_service", -1), 1);
-	assert_int_equal(fsd_result(run, "netusage")->records, 6);
-	assert_int_equal(fsd_result(run, "shutdown_log")->records, 5);
-	assert_int_equal(fsd_result(run, "webkit_indexeddb")->records, 2);
-	assert_int_equal(fsd_alerts(run, "cache_files", TH_LEVEL_CRITICAL), 1);
-	assert_int_equal(fsd_result(run, "cache_files")->records, 2);
-	assert_int_equal(fsd_alerts(run, "safari_favicon", TH_LEVEL_CRITICAL),
+	assert_int_equal(t_alerts(run, "netusage", TH_LEVEL_HIGH, NULL), 1);
+	assert_int_equal(t_alerts(run, "netusage", TH_LEVEL_LOW, NULL), 1);
+	assert_int_equal(t_alerts(run, "netusage", TH_LEVEL_MEDIUM, NULL), 1);
+	assert_int_equal(t_alerts(run, "webkit_indexeddb", -1, NULL), 1);
+	assert_int_equal(t_alerts(run, "webkit_local_storage", -1, NULL), 1);
+	assert_int_equal(t_alerts(run, "webkit_safari_view_service", -1, NULL),
 	                 1);
-	assert_int_equal(fsd_result(run, "safari_favicon")->records, 2);
-	assert_int_equal(fsd_alerts(run, "analytics", TH_LEVEL_CRITICAL), 1);
-	assert_int_equal(fsd_result(run, "analytics")->records, 3);
-	assert_int_equal(fsd_result(run, "analytics_ios_versions")->records, 2);
-	assert_int_equal(fsd_result(run, "ios_version_history")->records, 1);
+	assert_int_equal(t_result(run, "netusage")->records, 6);
+	assert_int_equal(t_result(run, "shutdown_log")->records, 5);
+	assert_int_equal(t_result(run, "webkit_indexeddb")->records, 2);
+	assert_int_equal(t_alerts(run, "cache_files", TH_LEVEL_CRITICAL, NULL),
+	                 1);
+	assert_int_equal(t_result(run, "cache_files")->records, 2);
+	assert_int_equal(
+	        t_alerts(run, "safari_favicon", TH_LEVEL_CRITICAL, NULL), 1);
+	assert_int_equal(t_result(run, "safari_favicon")->records, 2);
+	assert_int_equal(t_alerts(run, "analytics", TH_LEVEL_CRITICAL, NULL),
+	                 1);
+	assert_int_equal(t_result(run, "analytics")->records, 3);
+	assert_int_equal(t_result(run, "analytics_ios_versions")->records, 2);
+	assert_int_equal(t_result(run, "ios_version_history")->records, 1);
 	assert_no_lookalike(run);
 }
 
@@ -129,60 +104,55 @@ static int count_entry(const char *p, const struct stat *st, int flag,
 
 static void test_dump_folder(void **state)
 {
-	char before[65], after[65], *escape;
+	char before[65], after[65];
 	struct th_run *run;
-	struct env e;
+	struct fsd_env e;
 
 	env_open(&e, "dump", 1);
-	t_tree_hash(e.dump, before);
-	run = fsd_run(e.dump, NULL, e.out, e.iocs, 0);
+	t_tree_hash(e.target, before);
+	run = fsd_run(e.target, NULL, e.out, e.iocs, 0);
 	assert_string_equal(th_run_source_name(run), "ios-fs");
 	assert_traces(run);
 	/* the staging folder and the file in it; the msgacntd folder and
 	 * the file in it */
-	assert_int_equal(fsd_alerts(run, "filesystem", TH_LEVEL_HIGH), 4);
+	assert_int_equal(t_alerts(run, "filesystem", TH_LEVEL_HIGH, NULL), 4);
 	nentries = 0;
-	nftw(e.dump, count_entry, 16, FTW_PHYS);
+	nftw(e.target, count_entry, 16, FTW_PHYS);
 	/* every entry but the link leaving the dump */
-	assert_int_equal(fsd_result(run, "filesystem")->records, nentries - 1);
+	assert_int_equal(t_result(run, "filesystem")->records, nentries - 1);
 	th_run_free(run);
-	t_tree_hash(e.dump, after);
+	t_tree_hash(e.target, after);
 	assert_string_equal(before, after);
 	assert_int_equal(fsd_count_dir(e.tmp), 0);
-	escape = th_path_join(e.base, "escape");
-	assert_int_equal(access(escape, F_OK), -1);
-	free(escape);
-	env_close(&e);
+	fsd_assert_no_escape(&e, 0);
+	fsd_env_close(&e);
 }
 
 static void test_dump_archive(void **state)
 {
-	char before[65], after[65], *escape;
+	char before[65], after[65];
 	struct th_run *run;
-	struct env e;
+	struct fsd_env e;
 
 	env_open(&e, "dump.tar.gz", 1);
-	t_tree_hash(e.dump, before);
-	run = fsd_run(e.dump, NULL, e.out, e.iocs, 0);
+	t_tree_hash(e.target, before);
+	run = fsd_run(e.target, NULL, e.out, e.iocs, 0);
 	assert_string_equal(th_run_source_name(run), "ios-fs");
 	assert_traces(run);
 	/* archives list no folder members: the files only */
-	assert_int_equal(fsd_alerts(run, "filesystem", TH_LEVEL_HIGH), 2);
+	assert_int_equal(t_alerts(run, "filesystem", TH_LEVEL_HIGH, NULL), 2);
 	/* 15 files, netusage and its -wal, 3 more databases, the link
 	 * inside the dump; the escaping link, ../../escape and the absolute
 	 * member refused */
-	assert_int_equal(fsd_result(run, "filesystem")->records, 21);
+	assert_int_equal(t_result(run, "filesystem")->records, 21);
 	/* the private copies exist only while the run is open */
 	assert_int_equal(fsd_count_dir(e.tmp), 1);
 	th_run_free(run);
 	assert_int_equal(fsd_count_dir(e.tmp), 0);
-	escape = th_path_join(e.base, "escape");
-	assert_int_equal(access(escape, F_OK), -1);
-	assert_int_equal(access("/tmp/th_gen_absolute_escape", F_OK), -1);
-	free(escape);
-	t_tree_hash(e.dump, after);
+	fsd_assert_no_escape(&e, 1);
+	t_tree_hash(e.target, after);
 	assert_string_equal(before, after);
-	env_close(&e);
+	fsd_env_close(&e);
 }
 
 /* A zip whose dump sits in a folder ("fs1/private/var/..."): found by
@@ -191,19 +161,19 @@ static void test_dump_zip_prefixed(void **state)
 {
 	char before[65], after[65];
 	struct th_run *run;
-	struct env e;
+	struct fsd_env e;
 
 	env_open_in(&e, "dump.zip", 1, "fs1");
-	t_tree_hash(e.dump, before);
-	run = fsd_run(e.dump, NULL, e.out, e.iocs, 0);
+	t_tree_hash(e.target, before);
+	run = fsd_run(e.target, NULL, e.out, e.iocs, 0);
 	assert_string_equal(th_run_source_name(run), "ios-fs");
 	assert_traces(run);
-	assert_int_equal(fsd_result(run, "filesystem")->records, 21);
+	assert_int_equal(t_result(run, "filesystem")->records, 21);
 	th_run_free(run);
 	assert_int_equal(fsd_count_dir(e.tmp), 0);
-	t_tree_hash(e.dump, after);
+	t_tree_hash(e.target, after);
 	assert_string_equal(before, after);
-	env_close(&e);
+	fsd_env_close(&e);
 }
 
 /* A truncated archive: what came before the damage is still checked,
@@ -213,42 +183,37 @@ static void test_truncated_archive(void **state)
 	char *data, *cut;
 	struct th_run *run;
 	size_t len = 0;
-	struct env e;
-	FILE *f;
+	struct fsd_env e;
 
 	env_open(&e, "dump.tar.gz", 1);
-	data = t_slurp(e.dump, &len);
+	data = t_slurp(e.target, &len);
 	assert_non_null(data);
 	assert_true(len > 1000);
-	cut = th_path_join(e.base, "cut.tar.gz");
-	f = fopen(cut, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len * 9 / 10, f), len * 9 / 10);
-	fclose(f);
+	cut = t_write(e.base, "cut.tar.gz", data, len * 9 / 10);
 	run = fsd_run(cut, "ios-fs", NULL, e.iocs, 0);
-	assert_true(fsd_result(run, "filesystem")->records > 0);
-	assert_true(fsd_result(run, "filesystem")->records < 21);
+	assert_true(t_result(run, "filesystem")->records > 0);
+	assert_true(t_result(run, "filesystem")->records < 21);
 	th_run_free(run);
 	assert_int_equal(fsd_count_dir(e.tmp), 0);
 	free(data);
 	free(cut);
-	env_close(&e);
+	fsd_env_close(&e);
 }
 
 /* --fast skips the dump-wide binary search and the path components. */
 static void test_fast(void **state)
 {
 	struct th_run *run;
-	struct env e;
+	struct fsd_env e;
 
 	env_open(&e, "dump", 0);
-	run = fsd_run(e.dump, "ios-fs", NULL, e.iocs, 1);
-	assert_int_equal(fsd_alerts(run, "netusage", TH_LEVEL_MEDIUM), 0);
-	assert_int_equal(fsd_alerts(run, "netusage", TH_LEVEL_CRITICAL), 2);
+	run = fsd_run(e.target, "ios-fs", NULL, e.iocs, 1);
+	assert_int_equal(t_alerts(run, "netusage", TH_LEVEL_MEDIUM, NULL), 0);
+	assert_int_equal(t_alerts(run, "netusage", TH_LEVEL_CRITICAL, NULL), 2);
 	/* the staging folder and its file only */
-	assert_int_equal(fsd_alerts(run, "filesystem", TH_LEVEL_HIGH), 2);
+	assert_int_equal(t_alerts(run, "filesystem", TH_LEVEL_HIGH, NULL), 2);
 	th_run_free(run);
-	env_close(&e);
+	fsd_env_close(&e);
 }
 
 static void test_archive_paths(void **state)
@@ -361,28 +326,23 @@ static void test_parse_time(void **state)
 /* The binary: check-fs --fast on the archive, results written. */
 static void test_cli(void **state)
 {
-	char *out = NULL, *err = NULL, *ioc, *res;
-	struct env e;
-	int rc;
+	char *ioc, *res;
+	struct fsd_env e;
+	struct t_out r;
 
 	env_open(&e, "dump.tar.gz", 1);
 	ioc = th_path_join(e.base, "pegasus.stix2");
-	{
-		char *argv[] = {TH_BINARY, "check-fs", "--fast", "-q",   "-i",
-		                ioc,       "-o",       e.out,    e.dump, NULL};
-
-		rc = t_run(argv, &out, &err);
-	}
-	assert_int_equal(rc, 1);
+	r = t_th("check-fs", "--fast", "-q", "-i", ioc, "-o", e.out, e.target,
+	         NULL);
+	assert_int_equal(r.rc, 1);
 	res = th_path_join(e.out, "netusage.json");
 	assert_true(th_is_file(res));
 	free(res);
-	assert_true(t_contains(out, "netusage"));
+	assert_true(t_contains(r.out, "netusage"));
 	assert_int_equal(fsd_count_dir(e.tmp), 0);
-	free(out);
-	free(err);
+	t_out_free(&r);
 	free(ioc);
-	env_close(&e);
+	fsd_env_close(&e);
 }
 
 int main(void)

@@ -29,19 +29,6 @@ static const char *const mbfile_keys[] = {
         "Size",   "ProtectionClass", "Flags",        "RelativePath",
 };
 
-static char *make_backup(char *tmp, const char *name, int infected, size_t rows,
-                         uint64_t seed)
-{
-	struct th_gen_backup_opts opt = {infected, rows, seed};
-	struct th_err err = {0};
-	char *dir = th_path_join(tmp, name);
-
-	assert_non_null(dir);
-	if (th_gen_backup(dir, &opt, &err) != TH_OK)
-		fail_msg("th_gen_backup: %s", err.msg);
-	return dir;
-}
-
 static sqlite3 *open_manifest(const char *dir)
 {
 	char *path = th_path_join(dir, "Manifest.db");
@@ -199,7 +186,7 @@ static void test_backup_valid(void **state)
 	char *tmp = t_tmpdir(), *dir;
 	sqlite3 *db;
 
-	dir = make_backup(tmp, "b", 1, FILLER, 3);
+	dir = t_gen_backup(tmp, "b", 1, FILLER, 3);
 	db = open_manifest(dir);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM Files"),
 	                 th_gen_backup_nplanted(1) + FILLER);
@@ -216,7 +203,7 @@ static void test_backup_valid(void **state)
 
 static void test_plists(void **state)
 {
-	char *tmp = t_tmpdir(), *dir = make_backup(tmp, "b", 0, 0, 1);
+	char *tmp = t_tmpdir(), *dir = t_gen_backup(tmp, "b", 0, 0, 1);
 	plist_t info = load_plist(dir, "Info.plist");
 	plist_t man = load_plist(dir, "Manifest.plist");
 	plist_t status = load_plist(dir, "Status.plist");
@@ -274,9 +261,9 @@ static void test_deterministic(void **state)
 	char *tmp = t_tmpdir(), *a, *b, *c;
 	char ha[65], hb[65], hc[65], ta[65], tb[65];
 
-	a = make_backup(tmp, "a", 1, 300, 5);
-	b = make_backup(tmp, "b", 1, 300, 5);
-	c = make_backup(tmp, "c", 1, 300, 6);
+	a = t_gen_backup(tmp, "a", 1, 300, 5);
+	b = t_gen_backup(tmp, "b", 1, 300, 5);
+	c = t_gen_backup(tmp, "c", 1, 300, 6);
 	rows_hash(a, ha);
 	rows_hash(b, hb);
 	rows_hash(c, hc);
@@ -285,8 +272,8 @@ static void test_deterministic(void **state)
 	/* Every file, byte for byte: plists, stored files, Manifest.db. */
 	th_remove_tree(a);
 	th_remove_tree(b);
-	free(make_backup(tmp, "a", 1, 0, 5));
-	free(make_backup(tmp, "b", 1, 0, 5));
+	free(t_gen_backup(tmp, "a", 1, 0, 5));
+	free(t_gen_backup(tmp, "b", 1, 0, 5));
 	t_tree_hash(a, ta);
 	t_tree_hash(b, tb);
 	assert_string_equal(ta, tb);
@@ -319,8 +306,8 @@ static void test_clean_and_infected(void **state)
 	char *tmp = t_tmpdir(), *cdir, *idir;
 	sqlite3 *clean, *inf;
 
-	cdir = make_backup(tmp, "clean", 0, 0, 1);
-	idir = make_backup(tmp, "infected", 1, 0, 1);
+	cdir = t_gen_backup(tmp, "clean", 0, 0, 1);
+	idir = t_gen_backup(tmp, "infected", 1, 0, 1);
 	clean = open_manifest(cdir);
 	inf = open_manifest(idir);
 	assert_false(has_row(clean, "RootDomain", crash));
@@ -349,7 +336,7 @@ static void test_refuses_existing(void **state)
 {
 	struct th_gen_backup_opts opt = {0, 0, 1};
 	struct th_err err = {0};
-	char *tmp = t_tmpdir(), *dir = make_backup(tmp, "b", 0, 0, 1);
+	char *tmp = t_tmpdir(), *dir = t_gen_backup(tmp, "b", 0, 0, 1);
 
 	assert_int_equal(th_gen_backup(dir, &opt, &err), TH_ERR_USAGE);
 	assert_true(t_contains(err.msg, "already exists"));

@@ -19,18 +19,6 @@
 #include "core/pool.h"
 #include "iocs/iocs_int.h"
 
-static char *write_file(const char *dir, const char *name, const char *data,
-                        size_t len)
-{
-	char *path = th_path_join(dir, name);
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-	return path;
-}
-
 /* A bundle: one malware `malware`, one indicator per (JSON-escaped)
  * pattern, each tied to the malware by a relationship. */
 static char *bundle(const char *malware, const char *const *pats)
@@ -64,9 +52,8 @@ static struct th_iocs *load_patterns(const char *const *pats)
 	struct th_iocs *iocs;
 
 	assert_non_null(dir);
-	path = write_file(dir, "evil.stix2", json, strlen(json));
-	assert_int_equal(th_iocs_new(&iocs), TH_OK);
-	assert_int_equal(th_iocs_load(iocs, path), TH_OK);
+	path = t_write(dir, "evil.stix2", json, strlen(json));
+	iocs = t_iocs_load(path);
 	assert_int_equal(th_iocs_nerrors(iocs), 0);
 	free(path);
 	free(json);
@@ -501,8 +488,8 @@ static void test_collections(void **state)
 	const struct th_ioc_file *f;
 	struct th_iocs *iocs;
 
-	path = write_file(dir, "my.set.json", report_bundle,
-	                  strlen(report_bundle));
+	path = t_write(dir, "my.set.json", report_bundle,
+	               strlen(report_bundle));
 	assert_int_equal(th_iocs_new(&iocs), TH_OK);
 	assert_int_equal(th_iocs_load(iocs, path), TH_OK);
 	assert_string_equal(coll_of(iocs, "in-report.com"), "Report One");
@@ -539,8 +526,8 @@ static void test_sources_merge(void **state)
 	const char *b[] = {"[domain-name:value='shared.com.']", NULL};
 	char *dir = t_tmpdir(), *ja = bundle("Alpha", a),
 	     *jb = bundle("Beta", b);
-	char *pa = write_file(dir, "a.stix2", ja, strlen(ja));
-	char *pb = write_file(dir, "b.stix2", jb, strlen(jb));
+	char *pa = t_write(dir, "a.stix2", ja, strlen(ja));
+	char *pb = t_write(dir, "b.stix2", jb, strlen(jb));
 	const struct th_ioc *ioc;
 	struct th_iocs *iocs;
 
@@ -635,8 +622,7 @@ static void test_bad_files(void **state)
 			data = nested(100000, &len);
 		else if (i == 6)
 			data = huge_string(&len);
-		path = write_file(dir, bad_files[i].name, data ? data : "",
-		                  len);
+		path = t_write(dir, bad_files[i].name, data ? data : "", len);
 		if (data != bad_files[i].data)
 			free(data);
 		/* 65 MB, sparse: over the file limit at no disk cost. */
@@ -657,7 +643,7 @@ static void test_bad_files(void **state)
 		free(path);
 	}
 	/* All together with a good one: every error, and the good file. */
-	free(write_file(dir, "good.stix2", json, strlen(json)));
+	free(t_write(dir, "good.stix2", json, strlen(json)));
 	assert_int_equal(th_iocs_new(&iocs), TH_OK);
 	assert_int_equal(th_iocs_load(iocs, dir), TH_ERR_FORMAT);
 	assert_int_equal(th_iocs_nerrors(iocs), n);
@@ -677,7 +663,7 @@ static void test_skipped_patterns(void **state)
 	                      "[domain-name:value = 'ok.com']",
 	                      "[mutex:name = 'x']", NULL};
 	char *dir = t_tmpdir(), *json = bundle("Evil", pats);
-	char *path = write_file(dir, "x.stix2", json, strlen(json));
+	char *path = t_write(dir, "x.stix2", json, strlen(json));
 	const struct th_ioc_file *f;
 	struct th_iocs *iocs;
 
@@ -708,10 +694,10 @@ static void test_load_dir(void **state)
 	struct th_iocs *iocs;
 	char *sub;
 
-	free(write_file(dir, "b.stix2", jb, strlen(jb)));
-	free(write_file(dir, "a.json", ja, strlen(ja)));
-	free(write_file(dir, "c.txt", "junk", 4));
-	free(write_file(dir, ".hidden.stix2", "junk", 4));
+	free(t_write(dir, "b.stix2", jb, strlen(jb)));
+	free(t_write(dir, "a.json", ja, strlen(ja)));
+	free(t_write(dir, "c.txt", "junk", 4));
+	free(t_write(dir, ".hidden.stix2", "junk", 4));
 	sub = th_path_join(dir, "d.stix2");
 	assert_int_equal(th_mkdir_p(sub, 0, NULL), TH_OK);
 	assert_int_equal(th_iocs_new(&iocs), TH_OK);

@@ -36,73 +36,11 @@ static const char *const mods[] = {"safari_history",
                                    "webkit_resource_load_statistics",
                                    "webkit_session_resource_log"};
 
-static struct th_iocs *load_iocs(const char *path)
-{
-	struct th_iocs *iocs = NULL;
-
-	assert_int_equal(th_iocs_new(&iocs), TH_OK);
-	assert_int_equal(th_iocs_load(iocs, path), TH_OK);
-	return iocs;
-}
-
 static struct th_run *run_on(const char *target, const char *source,
                              const char *out, const struct th_iocs *iocs)
 {
-	struct th_run_options opt = {
-	        .target = target,
-	        .source = source,
-	        .output_dir = out,
-	        .modules = mods,
-	        .nmodules = sizeof(mods) / sizeof(mods[0]),
-	        .iocs = iocs,
-	        .jobs = 1,
-	};
-	struct th_run *run = NULL;
-
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
-	return run;
-}
-
-static const struct th_module_result *result(const struct th_run *run,
-                                             const char *slug)
-{
-	size_t i;
-
-	for (i = 0; i < th_run_nresults(run); i++)
-		if (strcmp(th_run_result(run, i)->slug, slug) == 0)
-			return th_run_result(run, i);
-	fail_msg("no result for %s", slug);
-	return NULL;
-}
-
-static size_t count_alerts(const struct th_run *run, const char *module,
-                           int level, const char *needle)
-{
-	const struct th_alert *a;
-	size_t i, n = 0;
-
-	for (i = 0; i < th_run_nalerts(run); i++) {
-		a = th_run_alert_at(run, i);
-		if ((!module || strcmp(a->module, module) == 0) &&
-		    (level < 0 || (int)a->level == level) &&
-		    (!needle || t_contains(a->message, needle)))
-			n++;
-	}
-	return n;
-}
-
-static json_t *load_json(const char *dir, const char *name)
-{
-	char *p = th_path_join(dir, name);
-	json_error_t e;
-	json_t *j = json_load_file(p, 0, &e);
-
-	if (!j)
-		fail_msg("%s: %s", p, e.text);
-	free(p);
-	return j;
+	return t_run_modules(target, source, out, iocs, mods,
+	                     sizeof(mods) / sizeof(mods[0]));
 }
 
 /* Stored in the fixture: BrowserState.db (one tab, no session data) and
@@ -110,99 +48,82 @@ static json_t *load_json(const char *dir, const char *name)
  * Chrome's and Firefox's databases are listed but not stored. */
 static void test_fixture(void **state)
 {
-	char *dir, *out = t_tmpdir(), *tmp = t_tmpdir(), *p;
+	char *dir, *out = t_tmpdir();
 	struct th_iocs *iocs;
 	struct th_run *run;
 	json_t *tabs, *rls, *t;
-	FILE *f;
 
 	(void)state;
 	T_SHARED_OR_SKIP(dir, "fixtures/mvt/ios_backup");
-	p = th_path_join(tmp, "t.stix2");
-	f = fopen(p, "wb");
-	assert_non_null(f);
-	fputs("{\"type\": \"bundle\", \"id\": \"bundle--1\", \"objects\": ["
-	      "{\"type\": \"indicator\", \"id\": \"indicator--1\", "
-	      "\"pattern\": \"[domain-name:value = 'gstatic.com']\"},"
-	      "{\"type\": \"indicator\", \"id\": \"indicator--2\", "
-	      "\"pattern\": \"[domain-name:value = 'wikipedia.org']\"}]}",
-	      f);
-	fclose(f);
-	iocs = load_iocs(p);
+	iocs = t_iocs_text(
+	        "t.stix2",
+	        "{\"type\": \"bundle\", \"id\": \"bundle--1\", \"objects\": ["
+	        "{\"type\": \"indicator\", \"id\": \"indicator--1\", "
+	        "\"pattern\": \"[domain-name:value = 'gstatic.com']\"},"
+	        "{\"type\": \"indicator\", \"id\": \"indicator--2\", "
+	        "\"pattern\": \"[domain-name:value = 'wikipedia.org']\"}]}");
 	run = run_on(dir, NULL, out, iocs);
-	assert_int_equal(result(run, "safari_browser_state")->records, 1);
+	assert_int_equal(t_result(run, "safari_browser_state")->records, 1);
 	assert_int_equal(
-	        result(run, "webkit_resource_load_statistics")->records, 2);
-	assert_int_equal(result(run, "safari_history")->status,
+	        t_result(run, "webkit_resource_load_statistics")->records, 2);
+	assert_int_equal(t_result(run, "safari_history")->status,
 	                 TH_ERR_NOTFOUND);
-	assert_int_equal(result(run, "chrome_history")->status,
+	assert_int_equal(t_result(run, "chrome_history")->status,
 	                 TH_ERR_NOTFOUND);
-	assert_int_equal(result(run, "firefox_history")->status,
+	assert_int_equal(t_result(run, "firefox_history")->status,
 	                 TH_ERR_NOTFOUND);
-	assert_int_equal(result(run, "webkit_session_resource_log")->status,
+	assert_int_equal(t_result(run, "webkit_session_resource_log")->status,
 	                 TH_ERR_NOTFOUND);
-	assert_int_equal(count_alerts(run, "safari_browser_state",
-	                              TH_LEVEL_CRITICAL, "en.wikipedia.org"),
+	assert_int_equal(t_alerts(run, "safari_browser_state",
+	                          TH_LEVEL_CRITICAL, "en.wikipedia.org"),
 	                 1);
-	assert_int_equal(count_alerts(run, "webkit_resource_load_statistics",
-	                              TH_LEVEL_CRITICAL, "'gstatic.com'"),
+	assert_int_equal(t_alerts(run, "webkit_resource_load_statistics",
+	                          TH_LEVEL_CRITICAL, "'gstatic.com'"),
 	                 1);
-	assert_int_equal(count_alerts(run, NULL, -1, NULL), 2);
-	tabs = load_json(out, "safari_browser_state.json");
+	assert_int_equal(t_alerts(run, NULL, -1, NULL), 2);
+	tabs = t_load_json(out, "safari_browser_state.json");
 	t = json_array_get(tabs, 0);
-	assert_string_equal(json_string_value(json_object_get(t, "tab_title")),
-	                    "NSO is bad");
-	assert_string_equal(
-	        json_string_value(json_object_get(t, "last_viewed_timestamp")),
-	        "2021-09-29 08:56:46.156382");
+	assert_string_equal(t_str(t, "tab_title"), "NSO is bad");
+	assert_string_equal(t_str(t, "last_viewed_timestamp"),
+	                    "2021-09-29 08:56:46.156382");
 	assert_int_equal(json_array_size(json_object_get(t, "session_data")),
 	                 0);
-	rls = load_json(out, "webkit_resource_load_statistics.json");
+	rls = t_load_json(out, "webkit_resource_load_statistics.json");
 	t = json_array_get(rls, 1);
-	assert_string_equal(
-	        json_string_value(json_object_get(t, "registrable_domain")),
-	        "gstatic.com");
-	assert_string_equal(json_string_value(json_object_get(t, "domain")),
+	assert_string_equal(t_str(t, "registrable_domain"), "gstatic.com");
+	assert_string_equal(t_str(t, "domain"),
 	                    "AppDomain-com.google.chrome.ios");
 	assert_true(json_is_false(json_object_get(t, "had_user_interaction")));
 	json_decref(rls);
 	json_decref(tabs);
 	th_run_free(run);
 	th_iocs_free(iocs);
-	free(p);
-	t_tmpdir_free(tmp);
 	t_tmpdir_free(out);
 	free(dir);
 }
 
 static void backup_case(int infected)
 {
-	struct th_gen_backup_opts opt = {.infected = infected, .seed = 5};
-	char *tmp = t_tmpdir(), *dir, *out;
-	struct th_iocs *iocs = load_iocs(DEMO_IOCS);
-	struct th_err err = {0};
+	struct t_gen g = {.modules = mods,
+	                  .nmodules = sizeof(mods) / sizeof(mods[0]),
+	                  .seed = 5,
+	                  .iocs = t_iocs_load(DEMO_IOCS)};
 	struct th_run *run;
 
-	dir = th_path_join(tmp, "b");
-	out = th_path_join(tmp, "out");
-	assert_int_equal(th_gen_backup(dir, &opt, &err), TH_OK);
-	run = run_on(dir, NULL, out, iocs);
-	assert_int_equal(result(run, "safari_history")->records,
+	t_gen_open(&g, infected);
+	run = t_gen_exec(&g);
+	assert_int_equal(t_result(run, "safari_history")->records,
 	                 infected ? 9 : 7);
-	assert_int_equal(count_alerts(run, "safari_history", TH_LEVEL_MEDIUM,
-	                              "'http://yahoo.fr/' redirected in 4 ms"),
+	assert_int_equal(t_alerts(run, "safari_history", TH_LEVEL_MEDIUM,
+	                          "'http://yahoo.fr/' redirected in 4 ms"),
 	                 infected);
-	assert_int_equal(count_alerts(run, "safari_history", TH_LEVEL_CRITICAL,
-	                              "'" EVIL "'"),
+	assert_int_equal(t_alerts(run, "safari_history", TH_LEVEL_CRITICAL,
+	                          "'" EVIL "'"),
 	                 infected);
 	/* The look-alikes: same-site redirects (example.com, bbc.co.uk), a
 	 * slow cross-site one, notfree247downloads.com. */
-	assert_int_equal(count_alerts(run, NULL, -1, NULL), infected ? 2 : 0);
-	th_run_free(run);
-	th_iocs_free(iocs);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	assert_int_equal(t_alerts(run, NULL, -1, NULL), infected ? 2 : 0);
+	t_gen_free(&g);
 }
 
 static void test_backup_infected(void **state)
@@ -218,31 +139,6 @@ static void test_backup_clean(void **state)
 }
 
 /* --- a filesystem dump with every browser --- */
-
-static void put(const char *root, const char *rel, const void *data, size_t len)
-{
-	char *p = th_path_join(root, rel), *slash;
-	struct th_err err = {0};
-
-	slash = strrchr(p, '/');
-	*slash = '\0';
-	assert_int_equal(th_mkdir_p(p, 0, &err), TH_OK);
-	*slash = '/';
-	assert_int_equal(th_gen_file_write(p, data, len, &err), TH_OK);
-	free(p);
-}
-
-static void put_sql(const char *root, const char *rel, const char *sql)
-{
-	struct th_buf img;
-	struct th_err err = {0};
-
-	th_buf_init(&img, (size_t)1 << 26);
-	if (th_gen_sqlite_image(sql, &img, &err) != TH_OK)
-		fail_msg("%s: %s", rel, err.msg);
-	put(root, rel, img.data, img.len);
-	th_buf_free(&img);
-}
 
 /* Session data: 4 header bytes, then a binary plist. */
 static char *session_blob(const char *url, size_t *len)
@@ -270,20 +166,10 @@ static char *session_blob(const char *url, size_t *len)
 	return out;
 }
 
-static char *hex(const char *p, size_t n)
-{
-	char *s = malloc(2 * n + 1);
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		snprintf(s + 2 * i, 3, "%02x", (unsigned char)p[i]);
-	return s;
-}
-
 static void put_browser_state(const char *root)
 {
 	size_t n;
-	char *blob = session_blob(EVIL, &n), *h = hex(blob, n), sql[8192];
+	char *blob = session_blob(EVIL, &n), *h = t_hex(blob, n), sql[8192];
 
 	snprintf(sql, sizeof(sql),
 	         "CREATE TABLE tabs (id INTEGER PRIMARY KEY, uuid TEXT, title "
@@ -298,7 +184,8 @@ static void put_browser_state(const char *root)
 	         "INSERT INTO tab_sessions VALUES (1, 'u1', x'%s'), "
 	         "(2, 'u2', x'00000001626164');",
 	         h);
-	put_sql(root, "private/var/mobile/Library/Safari/BrowserState.db", sql);
+	t_put_sql(root, "private/var/mobile/Library/Safari/BrowserState.db",
+	          sql);
 	free(h);
 	free(blob);
 }
@@ -323,12 +210,12 @@ static void put_session_log(const char *root)
 	plist_array_append_item(stats, b);
 	plist_dict_set_item(r, "browsingStatistics", stats);
 	plist_to_xml(r, &xml, &n);
-	put(root,
-	    "private/var/mobile/Containers/Data/Application/0C0D/Library/"
-	    "WebKit/"
-	    "WebsiteData/ResourceLoadStatistics/"
-	    "full_browsing_session_resourceLog.plist",
-	    xml, n);
+	t_put(root,
+	      "private/var/mobile/Containers/Data/Application/0C0D/Library/"
+	      "WebKit/"
+	      "WebsiteData/ResourceLoadStatistics/"
+	      "full_browsing_session_resourceLog.plist",
+	      xml, n);
 	plist_to_xml_free(xml);
 	plist_free(r);
 }
@@ -337,7 +224,8 @@ static char *make_dump(const char *tmp)
 {
 	char *root = th_path_join(tmp, "dump");
 
-	put_sql(root, CHROME "History",
+	t_put_sql(
+	        root, CHROME "History",
 	        "CREATE TABLE urls (id INTEGER PRIMARY KEY, url TEXT);"
 	        "CREATE TABLE visits (id INTEGER PRIMARY KEY, url INTEGER, "
 	        "visit_time INTEGER, from_visit INTEGER);"
@@ -345,7 +233,8 @@ static char *make_dump(const char *tmp)
 	        "'https://notfree247downloads.com/');"
 	        "INSERT INTO visits VALUES (1, 1, 13305000000000000, 0), "
 	        "(2, 2, 13305000100000000, 1), (3, 2, 13305000200000000, 0);");
-	put_sql(root, CHROME "Favicons",
+	t_put_sql(
+	        root, CHROME "Favicons",
 	        "CREATE TABLE favicons (id INTEGER PRIMARY KEY, url TEXT);"
 	        "CREATE TABLE icon_mapping (id INTEGER PRIMARY KEY, page_url "
 	        "TEXT, icon_id INTEGER);"
@@ -358,7 +247,8 @@ static char *make_dump(const char *tmp)
 	        "1), (2, 'https://www.example.com/', 2);"
 	        "INSERT INTO favicon_bitmaps VALUES (1, 1, 0, "
 	        "13305000000000000), (2, 2, 13305000000000001, 0);");
-	put_sql(root, "private/var/mobile/profile.profile/browser.db",
+	t_put_sql(
+	        root, "private/var/mobile/profile.profile/browser.db",
 	        "CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT, title "
 	        "TEXT);"
 	        "CREATE TABLE visits (id INTEGER PRIMARY KEY, siteID INTEGER, "
@@ -376,16 +266,16 @@ static char *make_dump(const char *tmp)
 	        "'https://www.mozilla.org/favicon.ico', 16, 16, 1, "
 	        "1663000100);"
 	        "INSERT INTO favicon_sites VALUES (1, 1, 1), (2, 2, 1);");
-	put_sql(root,
-	        "private/var/mobile/Containers/Data/Application/0C0D/Library/"
-	        "WebKit/WebsiteData/ResourceLoadStatistics/observations.db",
-	        "CREATE TABLE ObservedDomains (domainID INTEGER PRIMARY KEY, "
-	        "registrableDomain TEXT, lastSeen REAL, hadUserInteraction "
-	        "INTEGER);"
-	        "INSERT INTO ObservedDomains VALUES (1, "
-	        "'free247downloads.com', "
-	        "1663000000, 0), (2, 'notfree247downloads.com', 1663000000, "
-	        "1);");
+	t_put_sql(root,
+	          "private/var/mobile/Containers/Data/Application/0C0D/Library/"
+	          "WebKit/WebsiteData/ResourceLoadStatistics/observations.db",
+	          "CREATE TABLE ObservedDomains (domainID INTEGER PRIMARY KEY, "
+	          "registrableDomain TEXT, lastSeen REAL, hadUserInteraction "
+	          "INTEGER);"
+	          "INSERT INTO ObservedDomains VALUES (1, "
+	          "'free247downloads.com', "
+	          "1663000000, 0), (2, 'notfree247downloads.com', 1663000000, "
+	          "1);");
 	put_browser_state(root);
 	put_session_log(root);
 	return root;
@@ -394,7 +284,7 @@ static char *make_dump(const char *tmp)
 static void test_fs_dump(void **state)
 {
 	char *tmp = t_tmpdir(), *root, *out, before[65], after[65];
-	struct th_iocs *iocs = load_iocs(DEMO_IOCS);
+	struct th_iocs *iocs = t_iocs_load(DEMO_IOCS);
 	struct th_run *run;
 	json_t *log, *tabs;
 
@@ -403,41 +293,38 @@ static void test_fs_dump(void **state)
 	out = th_path_join(tmp, "out");
 	t_tree_hash(root, before);
 	run = run_on(root, "ios-fs", out, iocs);
-	assert_int_equal(result(run, "chrome_history")->records, 3);
-	assert_int_equal(result(run, "chrome_favicon")->records, 2);
-	assert_int_equal(result(run, "firefox_history")->records, 2);
-	assert_int_equal(result(run, "firefox_favicon")->records, 2);
-	assert_int_equal(result(run, "safari_browser_state")->records, 2);
+	assert_int_equal(t_result(run, "chrome_history")->records, 3);
+	assert_int_equal(t_result(run, "chrome_favicon")->records, 2);
+	assert_int_equal(t_result(run, "firefox_history")->records, 2);
+	assert_int_equal(t_result(run, "firefox_favicon")->records, 2);
+	assert_int_equal(t_result(run, "safari_browser_state")->records, 2);
 	assert_int_equal(
-	        result(run, "webkit_resource_load_statistics")->records, 2);
-	assert_int_equal(result(run, "webkit_session_resource_log")->records,
+	        t_result(run, "webkit_resource_load_statistics")->records, 2);
+	assert_int_equal(t_result(run, "webkit_session_resource_log")->records,
 	                 1);
-	assert_int_equal(result(run, "safari_history")->status,
+	assert_int_equal(t_result(run, "safari_history")->status,
 	                 TH_ERR_NOTFOUND);
 	assert_int_equal(
-	        count_alerts(run, "chrome_history", TH_LEVEL_CRITICAL, NULL),
-	        1);
-	assert_int_equal(count_alerts(run, "chrome_favicon", TH_LEVEL_CRITICAL,
-	                              "favicon.ico"),
+	        t_alerts(run, "chrome_history", TH_LEVEL_CRITICAL, NULL), 1);
+	assert_int_equal(t_alerts(run, "chrome_favicon", TH_LEVEL_CRITICAL,
+	                          "favicon.ico"),
 	                 1);
 	assert_int_equal(
-	        count_alerts(run, "firefox_history", TH_LEVEL_CRITICAL, NULL),
-	        1);
+	        t_alerts(run, "firefox_history", TH_LEVEL_CRITICAL, NULL), 1);
 	/* Both favicon rows point at the one icon; one visited EVIL. */
 	assert_int_equal(
-	        count_alerts(run, "firefox_favicon", TH_LEVEL_CRITICAL, NULL),
-	        1);
-	assert_int_equal(count_alerts(run, "safari_browser_state",
-	                              TH_LEVEL_CRITICAL, "szev4hz"),
+	        t_alerts(run, "firefox_favicon", TH_LEVEL_CRITICAL, NULL), 1);
+	assert_int_equal(t_alerts(run, "safari_browser_state",
+	                          TH_LEVEL_CRITICAL, "szev4hz"),
 	                 1);
-	assert_int_equal(count_alerts(run, "webkit_resource_load_statistics",
-	                              TH_LEVEL_CRITICAL, NULL),
+	assert_int_equal(t_alerts(run, "webkit_resource_load_statistics",
+	                          TH_LEVEL_CRITICAL, NULL),
 	                 1);
-	assert_int_equal(count_alerts(run, "webkit_session_resource_log",
-	                              TH_LEVEL_HIGH, "free247downloads.com"),
+	assert_int_equal(t_alerts(run, "webkit_session_resource_log",
+	                          TH_LEVEL_HIGH, "free247downloads.com"),
 	                 1);
-	assert_int_equal(count_alerts(run, NULL, -1, "notfree247"), 0);
-	tabs = load_json(out, "safari_browser_state.json");
+	assert_int_equal(t_alerts(run, NULL, -1, "notfree247"), 0);
+	tabs = t_load_json(out, "safari_browser_state.json");
 	assert_string_equal(
 	        json_string_value(json_object_get(
 	                json_array_get(json_object_get(json_array_get(tabs, 0),
@@ -445,7 +332,7 @@ static void test_fs_dump(void **state)
 	                               0),
 	                "entry_url")),
 	        EVIL);
-	log = load_json(out, "webkit_session_resource_log.json");
+	log = t_load_json(out, "webkit_session_resource_log.json");
 	assert_int_equal(json_object_size(log), 1);
 	json_decref(log);
 	json_decref(tabs);
@@ -465,38 +352,41 @@ static void test_fs_damaged(void **state)
 	struct th_run *run;
 
 	(void)state;
-	put(root, CHROME "History", "SQLite format 3", 15);
-	put_sql(root, CHROME "Favicons", "CREATE TABLE favicons (id, url);");
-	put_sql(root, "private/var/mobile/profile.profile/browser.db",
+	t_put(root, CHROME "History", "SQLite format 3", 15);
+	t_put_sql(root, CHROME "Favicons", "CREATE TABLE favicons (id, url);");
+	t_put_sql(
+	        root, "private/var/mobile/profile.profile/browser.db",
 	        "CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT);"
 	        "CREATE TABLE visits (id INTEGER PRIMARY KEY, siteID INTEGER, "
 	        "date INTEGER);"
 	        "INSERT INTO history VALUES (1, 'https://a.example/');"
 	        "INSERT INTO visits VALUES (1, 1, NULL), (2, 1, -5);");
-	put_sql(root, "private/var/mobile/Library/Safari/History.db",
+	t_put_sql(
+	        root, "private/var/mobile/Library/Safari/History.db",
 	        "CREATE TABLE history_items (id INTEGER PRIMARY KEY, url TEXT);"
 	        "CREATE TABLE history_visits (id INTEGER PRIMARY KEY, "
 	        "history_item INTEGER, visit_time REAL);"
 	        "INSERT INTO history_items VALUES (1, 'http://a.example/');"
 	        "INSERT INTO history_visits VALUES (1, 1, 1e300);");
-	put_sql(root, "private/var/mobile/Library/Safari/BrowserState.db",
-	        "CREATE TABLE tabs (title TEXT, url TEXT);"
-	        "INSERT INTO tabs VALUES (NULL, NULL);");
-	put(root,
-	    "private/var/mobile/Library/WebClips/W1/Storage/"
-	    "full_browsing_session_resourceLog.plist",
-	    "bplist00garbage", 15);
+	t_put_sql(root, "private/var/mobile/Library/Safari/BrowserState.db",
+	          "CREATE TABLE tabs (title TEXT, url TEXT);"
+	          "INSERT INTO tabs VALUES (NULL, NULL);");
+	t_put(root,
+	      "private/var/mobile/Library/WebClips/W1/Storage/"
+	      "full_browsing_session_resourceLog.plist",
+	      "bplist00garbage", 15);
 	run = run_on(root, "ios-fs", NULL, NULL);
-	assert_int_equal(result(run, "chrome_history")->status, TH_ERR_FORMAT);
-	assert_true(t_contains(result(run, "chrome_history")->message,
+	assert_int_equal(t_result(run, "chrome_history")->status,
+	                 TH_ERR_FORMAT);
+	assert_true(t_contains(t_result(run, "chrome_history")->message,
 	                       "Chrome History"));
-	assert_int_equal(result(run, "chrome_favicon")->status, TH_OK);
-	assert_int_equal(result(run, "chrome_favicon")->records, 0);
-	assert_int_equal(result(run, "firefox_history")->records, 2);
-	assert_int_equal(result(run, "firefox_favicon")->records, 0);
-	assert_int_equal(result(run, "safari_history")->records, 1);
-	assert_int_equal(result(run, "safari_browser_state")->records, 1);
-	assert_int_equal(result(run, "webkit_session_resource_log")->status,
+	assert_int_equal(t_result(run, "chrome_favicon")->status, TH_OK);
+	assert_int_equal(t_result(run, "chrome_favicon")->records, 0);
+	assert_int_equal(t_result(run, "firefox_history")->records, 2);
+	assert_int_equal(t_result(run, "firefox_favicon")->records, 0);
+	assert_int_equal(t_result(run, "safari_history")->records, 1);
+	assert_int_equal(t_result(run, "safari_browser_state")->records, 1);
+	assert_int_equal(t_result(run, "webkit_session_resource_log")->status,
 	                 TH_ERR_FORMAT);
 	th_run_free(run);
 	free(root);

@@ -35,50 +35,14 @@ static const char bundle[] =
         "\"relationship_type\": \"indicates\", \"source_ref\": "
         "\"indicator--2\", \"target_ref\": \"malware--1\"}]}";
 
-static struct th_iocs *load_iocs(const char *path)
-{
-	struct th_iocs *iocs = NULL;
-	char *dir = NULL, *p = NULL;
-	FILE *f;
-
-	if (!path) {
-		dir = t_tmpdir();
-		p = th_path_join(dir, "test.stix2");
-		f = fopen(p, "wb");
-		assert_non_null(f);
-		fputs(bundle, f);
-		fclose(f);
-		path = p;
-	}
-	assert_int_equal(th_iocs_new(&iocs), TH_OK);
-	assert_int_equal(th_iocs_load(iocs, path), TH_OK);
-	free(p);
-	if (dir)
-		t_tmpdir_free(dir);
-	return iocs;
-}
-
 static const char *const mods[] = {"sms", "sms_attachments", "whatsapp",
                                    "whatsapp_contacts", "shortcuts"};
 
 static struct th_run *run_on(const char *target, const char *out,
                              const struct th_iocs *iocs)
 {
-	struct th_run_options opt = {
-	        .target = target,
-	        .source = "ios-backup",
-	        .output_dir = out,
-	        .modules = mods,
-	        .nmodules = sizeof(mods) / sizeof(mods[0]),
-	        .iocs = iocs,
-	        .jobs = 1,
-	};
-	struct th_run *run = NULL;
-
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
-	return run;
+	return t_run_modules(target, "ios-backup", out, iocs, mods,
+	                     sizeof(mods) / sizeof(mods[0]));
 }
 
 /* The result of the iOS module `slug` (the Android "sms" shares it). */
@@ -99,124 +63,94 @@ static const struct th_module_result *result(const struct th_run *run,
 	return found;
 }
 
-static size_t count_alerts(const struct th_run *run, const char *module,
-                           int level, const char *needle)
-{
-	const struct th_alert *a;
-	size_t i, n = 0;
-
-	for (i = 0; i < th_run_nalerts(run); i++) {
-		a = th_run_alert_at(run, i);
-		if ((!module || strcmp(a->module, module) == 0) &&
-		    (level < 0 || (int)a->level == level) &&
-		    (!needle || t_contains(a->message, needle)))
-			n++;
-	}
-	return n;
-}
-
-static json_t *load_json(const char *dir, const char *name)
-{
-	char *p = th_path_join(dir, name);
-	json_error_t e;
-	json_t *j = json_load_file(p, 0, &e);
-
-	if (!j)
-		fail_msg("%s: %s", p, e.text);
-	free(p);
-	return j;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* The fixture's sms.db holds one message (handle "apple"), no attachment
  * table; ChatStorage.sqlite 3 messages, one with a link; ContactsV2 two
  * contacts; no Shortcuts.sqlite is stored. Counted with sqlite3. */
 static void test_fixture(void **state)
 {
-	char *dir, *out = t_tmpdir(), before[65], after[65];
-	struct th_iocs *iocs = load_iocs(NULL);
+	struct t_ev ev;
+	struct th_iocs *iocs = t_iocs_text("test.stix2", bundle);
 	json_t *sms, *wa, *contacts, *urls, *m;
 	struct th_run *run;
 
 	(void)state;
-	T_SHARED_OR_SKIP(dir, "fixtures/mvt/ios_backup");
-	t_tree_hash(dir, before);
-	run = run_on(dir, out, iocs);
+	t_ev_shared(&ev, "fixtures/mvt/ios_backup");
+	run = run_on(ev.dir, ev.out, iocs);
 	assert_int_equal(result(run, "sms")->records, 1);
 	assert_int_equal(result(run, "sms_attachments")->status, TH_OK);
 	assert_int_equal(result(run, "sms_attachments")->records, 0);
 	assert_int_equal(result(run, "whatsapp")->records, 3);
 	assert_int_equal(result(run, "whatsapp_contacts")->records, 2);
 	assert_int_equal(result(run, "shortcuts")->status, TH_ERR_NOTFOUND);
-	assert_int_equal(count_alerts(run, "sms", TH_LEVEL_CRITICAL,
-	                              "'https://badbadbad.example.org/'"),
+	assert_int_equal(t_alerts(run, "sms", TH_LEVEL_CRITICAL,
+	                          "'https://badbadbad.example.org/'"),
 	                 1);
-	assert_int_equal(count_alerts(run, "whatsapp", TH_LEVEL_CRITICAL,
-	                              "'https://example.org/news'"),
+	assert_int_equal(t_alerts(run, "whatsapp", TH_LEVEL_CRITICAL,
+	                          "'https://example.org/news'"),
 	                 1);
-	assert_int_equal(count_alerts(run, NULL, -1, NULL), 2);
+	assert_int_equal(t_alerts(run, NULL, -1, NULL), 2);
 
-	sms = load_json(out, "sms.json");
+	sms = t_load_json(ev.out, "sms.json");
 	m = json_array_get(sms, 0);
-	assert_string_equal(str(m, "isodate"), "2019-08-29 23:13:30.539788");
-	assert_string_equal(str(m, "isodate_read"),
+	assert_string_equal(t_str(m, "isodate"), "2019-08-29 23:13:30.539788");
+	assert_string_equal(t_str(m, "isodate_read"),
 	                    "2019-08-29 23:13:30.539900");
-	assert_string_equal(str(m, "direction"), "received");
-	assert_string_equal(str(m, "phone_number"), "apple");
-	assert_string_equal(str(m, "guid"),
+	assert_string_equal(t_str(m, "direction"), "received");
+	assert_string_equal(t_str(m, "phone_number"), "apple");
+	assert_string_equal(t_str(m, "guid"),
 	                    "FDC6EC94-9D5A-434D-90FA-BF170E10A311");
 	assert_int_equal(json_array_size(json_object_get(m, "links")), 1);
 	assert_true(json_is_null(json_object_get(m, "attributedBody")));
 
-	wa = load_json(out, "whatsapp.json");
+	wa = t_load_json(ev.out, "whatsapp.json");
 	assert_int_equal(json_array_size(wa), 3);
 	m = json_array_get(wa, 1);
-	assert_string_equal(str(m, "isodate"), "2025-08-28 18:53:20.000000");
+	assert_string_equal(t_str(m, "isodate"), "2025-08-28 18:53:20.000000");
 	assert_string_equal(json_string_value(json_array_get(
 	                            json_object_get(m, "links"), 0)),
 	                    "https://example.org/news");
-	assert_string_equal(str(json_array_get(wa, 0), "ZTEXT"), "Hi");
+	assert_string_equal(t_str(json_array_get(wa, 0), "ZTEXT"), "Hi");
 
-	contacts = load_json(out, "whatsapp_contacts.json");
+	contacts = t_load_json(ev.out, "whatsapp_contacts.json");
 	m = json_array_get(contacts, 0);
-	assert_string_equal(str(m, "full_name"), "Alice Example");
-	assert_string_equal(str(m, "disappearing_mode_label"), "24 hours");
+	assert_string_equal(t_str(m, "full_name"), "Alice Example");
+	assert_string_equal(t_str(m, "disappearing_mode_label"), "24 hours");
 	assert_true(
 	        json_is_true(json_object_get(m, "disappearing_mode_is_on")));
-	assert_string_equal(str(m, "disappearing_mode_timestamp"),
+	assert_string_equal(t_str(m, "disappearing_mode_timestamp"),
 	                    "2025-07-23 21:46:40.000000");
 	m = json_array_get(contacts, 1);
-	assert_string_equal(str(m, "disappearing_mode_label"), "off");
+	assert_string_equal(t_str(m, "disappearing_mode_label"), "off");
 	assert_true(json_is_null(json_object_get(m, "user_name")));
 
-	urls = load_json(out, "urls.json");
+	urls = t_load_json(ev.out, "urls.json");
 	assert_int_equal(json_array_size(urls), 2);
-	assert_string_equal(str(json_array_get(urls, 0), "source"), "sms 3");
+	assert_string_equal(t_str(json_array_get(urls, 0), "source"), "sms 3");
 	json_decref(urls);
 	json_decref(contacts);
 	json_decref(wa);
 	json_decref(sms);
 	th_run_free(run);
-	t_tree_hash(dir, after);
-	assert_string_equal(before, after);
 	th_iocs_free(iocs);
-	t_tmpdir_free(out);
-	free(dir);
+	t_ev_close(&ev);
 }
 
 static char *gen(const char *tmp, int infected)
 {
-	struct th_gen_backup_opts opt = {
-	        .infected = infected, .rows = 50, .seed = 3};
-	struct th_err err = {0};
-	char *dir = th_path_join(tmp, "backup");
+	return t_gen_backup(tmp, "backup", infected, 50, 3);
+}
 
-	assert_int_equal(th_gen_backup(dir, &opt, &err), TH_OK);
-	return dir;
+/* This file's modules on a generated backup, with the demo indicators. */
+static struct th_run *gen_run(struct t_gen *g, int infected)
+{
+	*g = (struct t_gen){.source = "ios-backup",
+	                    .modules = mods,
+	                    .nmodules = sizeof(mods) / sizeof(mods[0]),
+	                    .rows = 50,
+	                    .seed = 3,
+	                    .iocs = t_iocs_load(DEMO_IOCS)};
+	t_gen_open(g, infected);
+	return t_gen_exec(g);
 }
 
 /* No look-alike is ever the subject of an alert. */
@@ -227,56 +161,43 @@ static void assert_no_lookalike(const struct th_run *run)
 	size_t i;
 
 	for (i = 0; i < sizeof(quiet) / sizeof(*quiet); i++)
-		assert_int_equal(count_alerts(run, NULL, -1, quiet[i]), 0);
+		assert_int_equal(t_alerts(run, NULL, -1, quiet[i]), 0);
 }
 
 static void test_infected(void **state)
 {
-	char *tmp = t_tmpdir(), *dir = gen(tmp, 1), *out;
-	struct th_iocs *iocs = load_iocs(DEMO_IOCS);
+	struct t_gen g;
 	struct th_run *run;
 
 	(void)state;
-	out = th_path_join(tmp, "out");
-	run = run_on(dir, out, iocs);
+	run = gen_run(&g, 1);
 	assert_int_equal(result(run, "sms")->records, 7);
 	assert_int_equal(result(run, "sms_attachments")->records, 3);
-	assert_int_equal(count_alerts(run, "sms", TH_LEVEL_CRITICAL,
-	                              "free247downloads.com/track/84a1"),
+	assert_int_equal(t_alerts(run, "sms", TH_LEVEL_CRITICAL,
+	                          "free247downloads.com/track/84a1"),
 	                 1);
 	assert_int_equal(
-	        count_alerts(run, "sms", TH_LEVEL_HIGH, "threat notification"),
-	        1);
-	assert_int_equal(count_alerts(run, "sms_attachments", TH_LEVEL_MEDIUM,
-	                              "5B2C1F2E.gif-1"),
+	        t_alerts(run, "sms", TH_LEVEL_HIGH, "threat notification"), 1);
+	assert_int_equal(t_alerts(run, "sms_attachments", TH_LEVEL_MEDIUM,
+	                          "5B2C1F2E.gif-1"),
 	                 1);
-	assert_int_equal(count_alerts(run, "sms", -1, NULL), 2);
-	assert_int_equal(count_alerts(run, "sms_attachments", -1, NULL), 1);
+	assert_int_equal(t_alerts(run, "sms", -1, NULL), 2);
+	assert_int_equal(t_alerts(run, "sms_attachments", -1, NULL), 1);
 	assert_no_lookalike(run);
-	th_run_free(run);
-	th_iocs_free(iocs);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	t_gen_free(&g);
 }
 
 static void test_clean(void **state)
 {
-	char *tmp = t_tmpdir(), *dir = gen(tmp, 0), *out;
-	struct th_iocs *iocs = load_iocs(DEMO_IOCS);
+	struct t_gen g;
 	struct th_run *run;
 
 	(void)state;
-	out = th_path_join(tmp, "out");
-	run = run_on(dir, out, iocs);
+	run = gen_run(&g, 0);
 	assert_int_equal(result(run, "sms")->records, 4);
 	assert_int_equal(result(run, "sms_attachments")->records, 2);
-	assert_int_equal(count_alerts(run, NULL, -1, NULL), 0);
-	th_run_free(run);
-	th_iocs_free(iocs);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	assert_int_equal(t_alerts(run, NULL, -1, NULL), 0);
+	t_gen_free(&g);
 }
 
 /* Runs module `slug`'s check on one record, as check-iocs does. */
@@ -284,7 +205,7 @@ static size_t check_one(const char *slug, const char *json)
 {
 	const struct th_module *m = NULL;
 	char *tmp = t_tmpdir(), *dir = gen(tmp, 0);
-	struct th_iocs *iocs = load_iocs(NULL);
+	struct th_iocs *iocs = t_iocs_text("test.stix2", bundle);
 	struct th_run_options opt = {.target = dir, .iocs = iocs};
 	struct th_run *run = NULL;
 	json_error_t e;
@@ -360,13 +281,9 @@ static void test_check_records(void **state)
 /* Replaces the stored sms.db of a generated backup. */
 static void put_sms_db(const char *dir, const void *data, size_t len)
 {
-	char id[41], rel[64], *p;
-	FILE *f;
+	char *p = t_backup_file(dir, "HomeDomain", "Library/SMS/sms.db");
+	FILE *f = fopen(p, "wb");
 
-	th_gen_file_id("HomeDomain", "Library/SMS/sms.db", id);
-	snprintf(rel, sizeof(rel), "%.2s/%s", id, id);
-	p = th_path_join(dir, rel);
-	f = fopen(p, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, len, f), len);
 	fclose(f);
@@ -427,38 +344,13 @@ static void test_damaged(void **state)
 
 /* --- a filesystem dump: old WhatsApp schemas, a shortcut with links --- */
 
-static void put(const char *root, const char *rel, const void *data, size_t len)
-{
-	char *p = th_path_join(root, rel), *slash;
-	struct th_err err = {0};
-
-	slash = strrchr(p, '/');
-	*slash = '\0';
-	assert_int_equal(th_mkdir_p(p, 0, &err), TH_OK);
-	*slash = '/';
-	assert_int_equal(th_gen_file_write(p, data, len, &err), TH_OK);
-	free(p);
-}
-
-static void put_sql(const char *root, const char *rel, const char *sql)
-{
-	struct th_buf img;
-	struct th_err err = {0};
-
-	th_buf_init(&img, (size_t)1 << 26);
-	if (th_gen_sqlite_image(sql, &img, &err) != TH_OK)
-		fail_msg("%s: %s", rel, err.msg);
-	put(root, rel, img.data, img.len);
-	th_buf_free(&img);
-}
-
 /* ZDATA of a shortcut that opens a link on an indicator domain. */
 static char *shortcut_hex(void)
 {
 	plist_t root = plist_new_array(), act = plist_new_dict(),
 	        params = plist_new_dict();
 	char *bin = NULL, *hex;
-	uint32_t n = 0, i;
+	uint32_t n = 0;
 
 	plist_dict_set_item(params, "WFURLActionURL",
 	                    plist_new_string("https://cdn.example.org/p.js"));
@@ -467,9 +359,7 @@ static char *shortcut_hex(void)
 	plist_dict_set_item(act, "WFWorkflowActionParameters", params);
 	plist_array_append_item(root, act);
 	plist_to_bin(root, &bin, &n);
-	hex = malloc(2 * n + 1);
-	for (i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", (unsigned char)bin[i]);
+	hex = t_hex(bin, n);
 	plist_to_bin_free(bin);
 	plist_free(root);
 	return hex;
@@ -480,16 +370,17 @@ static char *make_dump(const char *tmp)
 	char *root = th_path_join(tmp, "dump"), *hex = shortcut_hex(),
 	     sql[4096];
 
-	put_sql(root,
-	        "private/var/mobile/Containers/Shared/AppGroup/A1/"
-	        "ChatStorage.sqlite",
-	        "CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZTEXT "
-	        "TEXT, "
-	        "ZMESSAGEDATE REAL);"
-	        "INSERT INTO ZWAMESSAGE VALUES (1, 'look "
-	        "https://mmg.whatsapp.net/v/t62/x.enc and "
-	        "https://x.example.org/a', 650000000), (2, NULL, NULL);");
-	put_sql(root,
+	t_put_sql(root,
+	          "private/var/mobile/Containers/Shared/AppGroup/A1/"
+	          "ChatStorage.sqlite",
+	          "CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZTEXT "
+	          "TEXT, "
+	          "ZMESSAGEDATE REAL);"
+	          "INSERT INTO ZWAMESSAGE VALUES (1, 'look "
+	          "https://mmg.whatsapp.net/v/t62/x.enc and "
+	          "https://x.example.org/a', 650000000), (2, NULL, NULL);");
+	t_put_sql(
+	        root,
 	        "private/var/mobile/Containers/Shared/AppGroup/A1/"
 	        "ContactsV2.sqlite",
 	        "CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, "
@@ -507,8 +398,8 @@ static char *make_dump(const char *tmp)
 	        "INSERT INTO ZSHORTCUTACTIONS VALUES (1, 1, x'%s'), "
 	        "(2, 2, x'626164');",
 	        hex);
-	put_sql(root, "private/var/mobile/Library/Shortcuts/Shortcuts.sqlite",
-	        sql);
+	t_put_sql(root, "private/var/mobile/Library/Shortcuts/Shortcuts.sqlite",
+	          sql);
 	free(hex);
 	return root;
 }
@@ -516,52 +407,45 @@ static char *make_dump(const char *tmp)
 static void test_fs_dump(void **state)
 {
 	char *tmp = t_tmpdir(), *root = make_dump(tmp), *out;
-	struct th_iocs *iocs = load_iocs(NULL);
-	struct th_run_options opt = {.source = "ios-fs",
-	                             .modules = mods,
-	                             .nmodules = sizeof(mods) / sizeof(*mods),
-	                             .iocs = iocs,
-	                             .jobs = 1};
-	struct th_run *run = NULL;
+	struct th_iocs *iocs = t_iocs_text("test.stix2", bundle);
+	struct th_run *run;
 	json_t *wa, *contacts, *c, *sc, *urls;
 
 	(void)state;
 	out = th_path_join(tmp, "out");
-	opt.target = root;
-	opt.output_dir = out;
-	assert_int_equal(th_run_new(&run, &opt), TH_OK);
-	assert_int_equal(th_run_execute(run), TH_OK);
+	run = t_run_modules(root, "ios-fs", out, iocs, mods,
+	                    sizeof(mods) / sizeof(*mods));
 	assert_int_equal(result(run, "whatsapp")->records, 2);
 	assert_int_equal(result(run, "whatsapp_contacts")->records, 1);
 	assert_int_equal(result(run, "shortcuts")->records, 2);
 	assert_int_equal(result(run, "sms")->status, TH_ERR_NOTFOUND);
-	assert_int_equal(count_alerts(run, "whatsapp", TH_LEVEL_CRITICAL,
-	                              "x.example.org"),
+	assert_int_equal(
+	        t_alerts(run, "whatsapp", TH_LEVEL_CRITICAL, "x.example.org"),
+	        1);
+	assert_int_equal(t_alerts(run, "shortcuts", TH_LEVEL_CRITICAL,
+	                          "cdn.example.org"),
 	                 1);
-	assert_int_equal(count_alerts(run, "shortcuts", TH_LEVEL_CRITICAL,
-	                              "cdn.example.org"),
-	                 1);
-	assert_int_equal(count_alerts(run, NULL, -1, NULL), 2);
-	wa = load_json(out, "whatsapp.json");
+	assert_int_equal(t_alerts(run, NULL, -1, NULL), 2);
+	wa = t_load_json(out, "whatsapp.json");
 	/* WhatsApp's own media host is not a link worth recording. */
 	assert_int_equal(json_array_size(json_object_get(json_array_get(wa, 0),
 	                                                 "links")),
 	                 1);
-	assert_string_equal(str(json_array_get(wa, 1), "ZTEXT"), "");
-	contacts = load_json(out, "whatsapp_contacts.json");
+	assert_string_equal(t_str(json_array_get(wa, 1), "ZTEXT"), "");
+	contacts = t_load_json(out, "whatsapp_contacts.json");
 	c = json_array_get(contacts, 0);
-	assert_string_equal(str(c, "full_name"), "Zo\xc3\xab");
+	assert_string_equal(t_str(c, "full_name"), "Zo\xc3\xab");
 	assert_int_equal(json_integer_value(json_object_get(c, "phone_status")),
 	                 2);
 	assert_true(
 	        json_is_null(json_object_get(c, "disappearing_mode_label")));
-	sc = load_json(out, "shortcuts.json");
+	sc = t_load_json(out, "shortcuts.json");
 	assert_int_equal(json_integer_value(json_object_get(
 	                         json_array_get(sc, 0), "parsed_actions")),
 	                 1);
 	assert_true(json_is_null(
 	        json_object_get(json_array_get(sc, 1), "action_urls")));
-	urls = load_json(out, "urls.json");
+	urls = t_load_json(out, "urls.json");
 	assert_int_equal(json_array_size(urls), 2);
 	json_decref(urls);
 	json_decref(sc);

@@ -13,103 +13,85 @@
 
 static void test_fixture(void **state)
 {
-	char *dir, *out, before[65], after[65];
+	struct t_ev ev;
 	struct th_run *run;
 	json_t *du;
 
 	(void)state;
-	T_SHARED_OR_SKIP(dir, "fixtures/mvt/ios_backup");
-	out = t_tmpdir();
-	t_tree_hash(dir, before);
-	run = run_on(dir, out, NULL);
+	t_ev_shared(&ev, "fixtures/mvt/ios_backup");
+	run = run_on(ev.dir, ev.out, NULL);
 	/* Counted with sqlite3 -readonly 'file:...?immutable=1': 30
 	 * ZLIVEUSAGE rows + 11 processes no usage row refers to. */
-	assert_int_equal(result(run, "datausage")->records, 41);
-	assert_int_equal(result(run, "os_analytics_ad_daily")->status,
+	assert_int_equal(t_result(run, "datausage")->records, 41);
+	assert_int_equal(t_result(run, "os_analytics_ad_daily")->status,
 	                 TH_ERR_NOTFOUND);
-	assert_int_equal(result(run, "triangulation")->records, 0);
+	assert_int_equal(t_result(run, "triangulation")->records, 0);
 	/* ZPROCESS keys run 1-41 without 5; no BackupAgent. */
 	assert_int_equal(
-	        alerts(run, "datausage", TH_LEVEL_LOW, "missing process 5 "),
+	        t_alerts(run, "datausage", TH_LEVEL_LOW, "missing process 5 "),
 	        1);
-	assert_int_equal(alerts(run, "datausage", -1, NULL), 1);
-	assert_int_equal(alerts(run, "triangulation", -1, NULL), 0);
-	du = load_json(out, "datausage.json");
+	assert_int_equal(t_alerts(run, "datausage", -1, NULL), 1);
+	assert_int_equal(t_alerts(run, "triangulation", -1, NULL), 0);
+	du = t_load_json(ev.out, "datausage.json");
 	assert_int_equal(json_array_size(du), 41);
-	assert_string_equal(json_string_value(json_object_get(
-	                            json_array_get(du, 0), "proc_name")),
+	assert_string_equal(t_str_at(du, 0, "proc_name"),
 	                    "CumulativeUsageTracker");
-	assert_string_equal(json_string_value(json_object_get(
-	                            json_array_get(du, 0), "live_isodate")),
+	assert_string_equal(t_str_at(du, 0, "live_isodate"),
 	                    "2019-08-29 23:07:42.743243");
 	json_decref(du);
 	th_run_free(run);
-	t_tree_hash(dir, after);
-	assert_string_equal(before, after);
-	t_tmpdir_free(out);
-	free(dir);
+	t_ev_close(&ev);
 }
 
 static void test_infected(void **state)
 {
-	char *tmp = t_tmpdir(), *dir, *out;
-	struct th_iocs *iocs = demo_iocs();
+	struct t_gen g;
 	struct th_run *run;
 
 	(void)state;
-	dir = gen(tmp, 1);
-	out = th_path_join(tmp, "out");
-	run = run_on(dir, out, iocs);
+	run = gen_run(&g, 1, 1);
 	assert_int_equal(
-	        alerts(run, "datausage", TH_LEVEL_CRITICAL, "process 'bh'"), 1);
-	assert_int_equal(alerts(run, "datausage", TH_LEVEL_HIGH,
-	                        "process 7 whose ZPROCESS record was deleted"),
+	        t_alerts(run, "datausage", TH_LEVEL_CRITICAL, "process 'bh'"),
+	        1);
+	assert_int_equal(
+	        t_alerts(run, "datausage", TH_LEVEL_HIGH,
+	                 "process 7 whose ZPROCESS record was deleted"),
+	        1);
+	assert_int_equal(
+	        t_alerts(run, "datausage", TH_LEVEL_LOW,
+	                 "missing process 3 in DataUsage (after process "
+	                 "2 'bh')"),
+	        1);
+	assert_int_equal(t_alerts(run, "datausage", TH_LEVEL_MEDIUM,
+	                          "BackupAgent used the network"),
 	                 1);
-	assert_int_equal(alerts(run, "datausage", TH_LEVEL_LOW,
-	                        "missing process 3 in DataUsage (after process "
-	                        "2 'bh')"),
-	                 1);
-	assert_int_equal(alerts(run, "datausage", TH_LEVEL_MEDIUM,
-	                        "BackupAgent used the network"),
-	                 1);
-	assert_int_equal(alerts(run, "datausage", -1, NULL), 4);
+	assert_int_equal(t_alerts(run, "datausage", -1, NULL), 4);
 	/* 7 usage rows (2 of the deleted process) + none unused. */
-	assert_int_equal(result(run, "datausage")->records, 7);
-	assert_int_equal(alerts(run, "os_analytics_ad_daily", TH_LEVEL_CRITICAL,
-	                        "process 'bh'"),
+	assert_int_equal(t_result(run, "datausage")->records, 7);
+	assert_int_equal(t_alerts(run, "os_analytics_ad_daily",
+	                          TH_LEVEL_CRITICAL, "process 'bh'"),
 	                 1);
-	assert_int_equal(alerts(run, "os_analytics_ad_daily", -1, NULL), 1);
-	assert_int_equal(result(run, "os_analytics_ad_daily")->records, 3);
-	assert_int_equal(alerts(run, NULL, -1, "bhd"), 0);
-	assert_int_equal(alerts(run, NULL, -1, "BackupAgent2'"), 0);
-	th_run_free(run);
-	th_iocs_free(iocs);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	assert_int_equal(t_alerts(run, "os_analytics_ad_daily", -1, NULL), 1);
+	assert_int_equal(t_result(run, "os_analytics_ad_daily")->records, 3);
+	assert_int_equal(t_alerts(run, NULL, -1, "bhd"), 0);
+	assert_int_equal(t_alerts(run, NULL, -1, "BackupAgent2'"), 0);
+	t_gen_free(&g);
 }
 
 static void test_clean(void **state)
 {
-	char *tmp = t_tmpdir(), *dir, *out;
-	struct th_iocs *iocs = demo_iocs();
+	struct t_gen g;
 	struct th_run *run;
 
 	(void)state;
-	dir = gen(tmp, 0);
-	out = th_path_join(tmp, "out");
-	run = run_on(dir, out, iocs);
-	assert_int_equal(alerts(run, "datausage", -1, NULL), 0);
-	assert_int_equal(alerts(run, "os_analytics_ad_daily", -1, NULL), 0);
-	assert_int_equal(alerts(run, "triangulation", -1, NULL), 0);
-	assert_int_equal(result(run, "datausage")->records, 3);
-	assert_int_equal(result(run, "os_analytics_ad_daily")->records, 2);
-	assert_int_equal(result(run, "triangulation")->records, 0);
-	th_run_free(run);
-	th_iocs_free(iocs);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	run = gen_run(&g, 0, 1);
+	assert_int_equal(t_alerts(run, "datausage", -1, NULL), 0);
+	assert_int_equal(t_alerts(run, "os_analytics_ad_daily", -1, NULL), 0);
+	assert_int_equal(t_alerts(run, "triangulation", -1, NULL), 0);
+	assert_int_equal(t_result(run, "datausage")->records, 3);
+	assert_int_equal(t_result(run, "os_analytics_ad_daily")->records, 2);
+	assert_int_equal(t_result(run, "triangulation")->records, 0);
+	t_gen_free(&g);
 }
 
 static void test_damaged(void **state)
@@ -124,24 +106,24 @@ static void test_damaged(void **state)
 	replace(dir, "WirelessDomain", "Library/Databases/DataUsage.sqlite",
 	        junk, sizeof(junk));
 	run = run_on(dir, out, NULL);
-	assert_int_equal(result(run, "datausage")->records, 0);
-	assert_int_equal(result(run, "datausage")->status, TH_ERR_FORMAT);
-	assert_true(t_contains(result(run, "datausage")->message,
+	assert_int_equal(t_result(run, "datausage")->records, 0);
+	assert_int_equal(t_result(run, "datausage")->status, TH_ERR_FORMAT);
+	assert_true(t_contains(t_result(run, "datausage")->message,
 	                       "WirelessDomain/Library/Databases/"
 	                       "DataUsage.sqlite: cannot open"));
-	assert_true(t_contains(result(run, "datausage")->message,
+	assert_true(t_contains(t_result(run, "datausage")->message,
 	                       "not a SQLite database"));
-	assert_int_equal(alerts(run, "datausage", -1, NULL), 0);
+	assert_int_equal(t_alerts(run, "datausage", -1, NULL), 0);
 	/* Without DataUsage, BackupAgent is still in addaily. */
-	assert_int_equal(result(run, "triangulation")->records, 1);
+	assert_int_equal(t_result(run, "triangulation")->records, 1);
 	th_run_free(run);
 	replace_db(dir, "WirelessDomain", "Library/Databases/DataUsage.sqlite",
 	           "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY);");
 	t_tmpdir_free(out);
 	out = t_tmpdir();
 	run = run_on(dir, out, NULL);
-	assert_int_equal(result(run, "datausage")->status, TH_OK);
-	assert_int_equal(result(run, "datausage")->records, 0);
+	assert_int_equal(t_result(run, "datausage")->status, TH_OK);
+	assert_int_equal(t_result(run, "datausage")->records, 0);
 	th_run_free(run);
 	t_tmpdir_free(out);
 	free(dir);
@@ -152,13 +134,13 @@ static void test_damaged(void **state)
  * a usage row pointing at a text key give no crash and no overflow. */
 static void test_hostile_keys(void **state)
 {
-	char *tmp = t_tmpdir(), *dir, *out;
+	struct t_gen g;
 	struct th_run *run;
 
 	(void)state;
-	dir = gen(tmp, 0);
-	out = th_path_join(tmp, "out");
-	replace_db(dir, "WirelessDomain", "Library/Databases/DataUsage.sqlite",
+	gen_run_open(&g, 0, 0);
+	replace_db(g.dir, "WirelessDomain",
+	           "Library/Databases/DataUsage.sqlite",
 	           "CREATE TABLE ZPROCESS (Z_PK, ZFIRSTTIMESTAMP, ZTIMESTAMP, "
 	           "ZBUNDLENAME, ZPROCNAME);"
 	           "CREATE TABLE ZLIVEUSAGE (Z_PK, ZHASPROCESS, ZTIMESTAMP, "
@@ -169,35 +151,33 @@ static void test_hostile_keys(void **state)
 	           "NULL, 'c'), (2.5, 0, 0, NULL, 'd');"
 	           "INSERT INTO ZLIVEUSAGE VALUES (1, 'x', 'now', 'a', NULL), "
 	           "(2, 77, 1e308, 1, 1);");
-	run = run_on(dir, out, NULL);
-	assert_int_equal(result(run, "datausage")->status, TH_OK);
+	run = t_gen_exec(&g);
+	assert_int_equal(t_result(run, "datausage")->status, TH_OK);
 	/* 2 usage rows + 4 processes no usage row refers to. */
-	assert_int_equal(result(run, "datausage")->records, 6);
+	assert_int_equal(t_result(run, "datausage")->records, 6);
 	assert_int_equal(
-	        alerts(run, "datausage", TH_LEVEL_LOW, "in DataUsage (after"),
+	        t_alerts(run, "datausage", TH_LEVEL_LOW, "in DataUsage (after"),
 	        1000);
 	assert_int_equal(
-	        alerts(run, "datausage", TH_LEVEL_LOW, "alerts stopped"), 1);
-	assert_int_equal(alerts(run, "datausage", TH_LEVEL_HIGH,
-	                        "process 77 whose ZPROCESS record was deleted"),
-	                 1);
-	th_run_free(run);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	        t_alerts(run, "datausage", TH_LEVEL_LOW, "alerts stopped"), 1);
+	assert_int_equal(
+	        t_alerts(run, "datausage", TH_LEVEL_HIGH,
+	                 "process 77 whose ZPROCESS record was deleted"),
+	        1);
+	t_gen_free(&g);
 }
 
 /* DataUsage without the Wi-Fi columns (recent iOS). */
 static void test_old_schemas(void **state)
 {
-	char *tmp = t_tmpdir(), *dir, *out;
+	struct t_gen g;
 	struct th_run *run;
 	json_t *du;
 
 	(void)state;
-	dir = gen(tmp, 0);
-	out = th_path_join(tmp, "out");
-	replace_db(dir, "WirelessDomain", "Library/Databases/DataUsage.sqlite",
+	gen_run_open(&g, 0, 0);
+	replace_db(g.dir, "WirelessDomain",
+	           "Library/Databases/DataUsage.sqlite",
 	           "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, "
 	           "ZFIRSTTIMESTAMP, ZTIMESTAMP, ZBUNDLENAME, ZPROCNAME);"
 	           "CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, "
@@ -205,22 +185,19 @@ static void test_old_schemas(void **state)
 	           "INSERT INTO ZPROCESS VALUES (1, 600000000, 600000001, "
 	           "NULL, 'BackupAgent');"
 	           "INSERT INTO ZLIVEUSAGE VALUES (1, 1, 600000002, 10, 20);");
-	run = run_on(dir, out, NULL);
-	assert_int_equal(result(run, "datausage")->records, 1);
-	assert_int_equal(alerts(run, "datausage", TH_LEVEL_MEDIUM,
-	                        "BackupAgent used the network"),
+	run = t_gen_exec(&g);
+	assert_int_equal(t_result(run, "datausage")->records, 1);
+	assert_int_equal(t_alerts(run, "datausage", TH_LEVEL_MEDIUM,
+	                          "BackupAgent used the network"),
 	                 1);
-	du = load_json(out, "datausage.json");
+	du = t_load_json(g.out, "datausage.json");
 	assert_true(json_is_null(
 	        json_object_get(json_array_get(du, 0), "wifi_in")));
 	assert_int_equal(json_number_value(json_object_get(
 	                         json_array_get(du, 0), "wwan_out")),
 	                 20);
 	json_decref(du);
-	th_run_free(run);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	t_gen_free(&g);
 }
 
 /* A database damaged in the middle: the rows before the damage are
@@ -245,12 +222,12 @@ static void test_malformed(void **state)
 	        b.data, b.len);
 	th_buf_free(&b);
 	run = run_on(dir, out, NULL);
-	records = result(run, "datausage")->records;
+	records = t_result(run, "datausage")->records;
 	assert_true(records > 0 && records < 4000);
-	assert_int_equal(result(run, "datausage")->status, TH_ERR_FORMAT);
-	assert_true(t_contains(result(run, "datausage")->message,
+	assert_int_equal(t_result(run, "datausage")->status, TH_ERR_FORMAT);
+	assert_true(t_contains(t_result(run, "datausage")->message,
 	                       "DataUsage.sqlite: "));
-	assert_true(t_contains(result(run, "datausage")->message,
+	assert_true(t_contains(t_result(run, "datausage")->message,
 	                       "(rows read before it kept)"));
 	th_run_free(run);
 	free(out);
@@ -275,8 +252,8 @@ static void test_large_datausage(void **state)
 	        th_buf_str(&b), b.len);
 	th_buf_free(&b);
 	run = run_on(dir, out, NULL);
-	assert_int_equal(result(run, "datausage")->records, 10000);
-	assert_int_equal(alerts(run, "datausage", -1, NULL), 0);
+	assert_int_equal(t_result(run, "datausage")->records, 10000);
+	assert_int_equal(t_alerts(run, "datausage", -1, NULL), 0);
 	th_run_free(run);
 	free(out);
 	free(dir);
@@ -287,31 +264,14 @@ static void test_large_datausage(void **state)
 static void copy_out(const char *dir, const char *domain, const char *path,
                      const char *root, const char *rel)
 {
-	char id[41], sub[3], *shard, *from, *to, *folder, *data;
-	struct th_err err = {0};
+	char *from = t_backup_file(dir, domain, path), *data;
 	size_t len = 0;
-	FILE *f;
 
-	th_gen_file_id(domain, path, id);
-	memcpy(sub, id, 2);
-	sub[2] = '\0';
-	shard = th_path_join(dir, sub);
-	from = th_path_join(shard, id);
 	data = t_slurp(from, &len);
 	assert_non_null(data);
-	to = th_path_join(root, rel);
-	folder = strdup(to);
-	*strrchr(folder, '/') = '\0';
-	assert_int_equal(th_mkdir_p(folder, 0, &err), TH_OK);
-	f = fopen(to, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	free(folder);
-	free(to);
+	t_put(root, rel, data, len);
 	free(data);
 	free(from);
-	free(shard);
 }
 
 /* The same modules on a file-system dump (the ios-fs source): the
@@ -319,13 +279,8 @@ static void copy_out(const char *dir, const char *domain, const char *path,
 static void test_fs_dump(void **state)
 {
 	char *tmp = t_tmpdir(), *dir, *root, *out;
-	struct th_iocs *iocs = demo_iocs();
-	struct th_run_options opt = {.modules = mods,
-	                             .nmodules = NMODS,
-	                             .iocs = iocs,
-	                             .jobs = 1,
-	                             .source = "ios-fs"};
-	struct th_run *run = NULL;
+	struct th_iocs *iocs = t_iocs_load(IOCS);
+	struct th_run *run;
 
 	(void)state;
 	dir = gen(tmp, 1);
@@ -346,27 +301,23 @@ static void test_fs_dump(void **state)
 	         root,
 	         "System/Library/PrivateFrameworks/MobileBackup.framework/"
 	         "BackupAgent2");
-	opt.target = root;
-	opt.output_dir = out;
-	if (th_run_new(&run, &opt) != TH_OK)
-		fail_msg("th_run_new: %s", run ? th_run_error(run) : "?");
-	assert_int_equal(th_run_execute(run), TH_OK);
-	assert_int_equal(result(run, "datausage")->records, 7);
-	assert_int_equal(alerts(run, "datausage", TH_LEVEL_MEDIUM,
-	                        "no binary of that name"),
+	run = t_run_modules(root, "ios-fs", out, iocs, mods, NMODS);
+	assert_int_equal(t_result(run, "datausage")->records, 7);
+	assert_int_equal(t_alerts(run, "datausage", TH_LEVEL_MEDIUM,
+	                          "no binary of that name"),
 	                 2);
-	assert_int_equal(alerts(run, "datausage", TH_LEVEL_MEDIUM,
-	                        "process 'bh' has no bundle id"),
+	assert_int_equal(t_alerts(run, "datausage", TH_LEVEL_MEDIUM,
+	                          "process 'bh' has no bundle id"),
 	                 1);
-	assert_int_equal(alerts(run, "datausage", TH_LEVEL_MEDIUM,
-	                        "process 'BackupAgent' has no bundle id"),
+	assert_int_equal(t_alerts(run, "datausage", TH_LEVEL_MEDIUM,
+	                          "process 'BackupAgent' has no bundle id"),
 	                 1);
-	assert_int_equal(alerts(run, "datausage", -1, NULL), 6);
-	assert_int_equal(alerts(run, NULL, -1, "bhd"), 0);
-	assert_int_equal(alerts(run, "os_analytics_ad_daily", TH_LEVEL_CRITICAL,
-	                        "process 'bh'"),
+	assert_int_equal(t_alerts(run, "datausage", -1, NULL), 6);
+	assert_int_equal(t_alerts(run, NULL, -1, "bhd"), 0);
+	assert_int_equal(t_alerts(run, "os_analytics_ad_daily",
+	                          TH_LEVEL_CRITICAL, "process 'bh'"),
 	                 1);
-	assert_int_equal(result(run, "triangulation")->records, 0);
+	assert_int_equal(t_result(run, "triangulation")->records, 0);
 	th_run_free(run);
 	th_iocs_free(iocs);
 	free(out);

@@ -13,139 +13,116 @@
 
 static void test_fixture(void **state)
 {
-	char *dir, *out, before[65], after[65];
+	struct t_ev ev;
 	struct th_run *run;
 	json_t *ic;
 
 	(void)state;
-	T_SHARED_OR_SKIP(dir, "fixtures/mvt/ios_backup");
-	out = t_tmpdir();
-	t_tree_hash(dir, before);
-	run = run_on(dir, out, NULL);
+	t_ev_shared(&ev, "fixtures/mvt/ios_backup");
+	run = run_on(ev.dir, ev.out, NULL);
 	/* interactionC.db: 3 ZINTERACTIONS, at most one recipient each;
 	 * .GlobalPreferences.plist: 16 keys, LDMGlobalEnabled true. The
 	 * other artifacts are listed in Manifest.db but not stored. */
-	assert_int_equal(result(run, "interaction_c")->records, 3);
-	assert_int_equal(result(run, "global_preferences")->records, 16);
-	assert_int_equal(alerts(run, "global_preferences", TH_LEVEL_INFO,
-	                        "Lockdown Mode is enabled"),
+	assert_int_equal(t_result(run, "interaction_c")->records, 3);
+	assert_int_equal(t_result(run, "global_preferences")->records, 16);
+	assert_int_equal(t_alerts(run, "global_preferences", TH_LEVEL_INFO,
+	                          "Lockdown Mode is enabled"),
 	                 1);
-	assert_int_equal(alerts(run, "global_preferences", -1, NULL), 1);
-	assert_int_equal(result(run, "calls")->status, TH_ERR_NOTFOUND);
-	assert_int_equal(result(run, "contacts")->status, TH_ERR_NOTFOUND);
-	assert_int_equal(result(run, "id_status_cache")->status,
+	assert_int_equal(t_alerts(run, "global_preferences", -1, NULL), 1);
+	assert_int_equal(t_result(run, "calls")->status, TH_ERR_NOTFOUND);
+	assert_int_equal(t_result(run, "contacts")->status, TH_ERR_NOTFOUND);
+	assert_int_equal(t_result(run, "id_status_cache")->status,
 	                 TH_ERR_NOTFOUND);
-	assert_int_equal(result(run, "locationd_clients")->status,
+	assert_int_equal(t_result(run, "locationd_clients")->status,
 	                 TH_ERR_NOTFOUND);
-	assert_int_equal(result(run, "configuration_profiles")->status,
+	assert_int_equal(t_result(run, "configuration_profiles")->status,
 	                 TH_ERR_NOTFOUND);
 	assert_int_equal(alerts_from(run, TH_LEVEL_MEDIUM), 0);
-	ic = load_json(out, "interaction_c.json");
-	assert_string_equal(json_string_value(json_object_get(
-	                            json_array_get(ic, 0), "bundle_id")),
+	ic = t_load_json(ev.out, "interaction_c.json");
+	assert_string_equal(t_str_at(ic, 0, "bundle_id"),
 	                    "net.whatsapp.WhatsApp");
-	assert_string_equal(json_string_value(json_object_get(
-	                            json_array_get(ic, 0), "start_date")),
+	assert_string_equal(t_str_at(ic, 0, "start_date"),
 	                    "2025-09-08 04:53:20.000000");
 	json_decref(ic);
 	th_run_free(run);
-	t_tree_hash(dir, after);
-	assert_string_equal(before, after);
-	t_tmpdir_free(out);
-	free(dir);
+	t_ev_close(&ev);
 }
 
 static void test_infected(void **state)
 {
-	char *tmp = t_tmpdir(), *dir, *out;
-	struct th_iocs *iocs = demo_iocs();
+	struct t_gen g;
 	struct th_run *run;
 
 	(void)state;
-	dir = gen(tmp, 1);
-	out = th_path_join(tmp, "out");
-	run = run_on(dir, out, iocs);
-	assert_int_equal(alerts(run, "id_status_cache", TH_LEVEL_CRITICAL,
-	                        "bergers.o79@gmail.com"),
+	run = gen_run(&g, 1, 1);
+	assert_int_equal(t_alerts(run, "id_status_cache", TH_LEVEL_CRITICAL,
+	                          "bergers.o79@gmail.com"),
 	                 1);
-	assert_int_equal(alerts(run, "id_status_cache", -1, NULL), 1);
-	assert_int_equal(result(run, "id_status_cache")->records, 3);
-	assert_int_equal(alerts(run, "configuration_profiles", TH_LEVEL_MEDIUM,
-	                        "'Carrier Settings'"),
+	assert_int_equal(t_alerts(run, "id_status_cache", -1, NULL), 1);
+	assert_int_equal(t_result(run, "id_status_cache")->records, 3);
+	assert_int_equal(t_alerts(run, "configuration_profiles",
+	                          TH_LEVEL_MEDIUM, "'Carrier Settings'"),
 	                 1);
-	assert_int_equal(alerts(run, "configuration_profiles",
-	                        TH_LEVEL_CRITICAL,
-	                        "'E7A1C3B5-2D4F-4A6B-8C9D-0E1F2A3B4C5D'"),
+	assert_int_equal(t_alerts(run, "configuration_profiles",
+	                          TH_LEVEL_CRITICAL,
+	                          "'E7A1C3B5-2D4F-4A6B-8C9D-0E1F2A3B4C5D'"),
 	                 1);
-	assert_int_equal(alerts(run, "configuration_profiles", -1, NULL), 2);
-	assert_int_equal(result(run, "configuration_profiles")->records, 3);
-	assert_int_equal(alerts(run, "profile_events", TH_LEVEL_LOW,
-	                        "process 'profiled' started operation "
-	                        "'install'"),
+	assert_int_equal(t_alerts(run, "configuration_profiles", -1, NULL), 2);
+	assert_int_equal(t_result(run, "configuration_profiles")->records, 3);
+	assert_int_equal(t_alerts(run, "profile_events", TH_LEVEL_LOW,
+	                          "process 'profiled' started operation "
+	                          "'install'"),
 	                 2);
-	assert_int_equal(alerts(run, "profile_events", TH_LEVEL_CRITICAL,
-	                        "'E7A1C3B5-2D4F-4A6B-8C9D-0E1F2A3B4C5D'"),
+	assert_int_equal(t_alerts(run, "profile_events", TH_LEVEL_CRITICAL,
+	                          "'E7A1C3B5-2D4F-4A6B-8C9D-0E1F2A3B4C5D'"),
 	                 1);
-	assert_int_equal(alerts(run, "profile_events", -1, NULL), 3);
-	assert_int_equal(alerts(run, "global_preferences", TH_LEVEL_LOW,
-	                        "Lockdown Mode is disabled"),
+	assert_int_equal(t_alerts(run, "profile_events", -1, NULL), 3);
+	assert_int_equal(t_alerts(run, "global_preferences", TH_LEVEL_LOW,
+	                          "Lockdown Mode is disabled"),
 	                 1);
-	assert_int_equal(
-	        alerts(run, "locationd_clients", TH_LEVEL_HIGH, "process 'bh'"),
-	        1);
-	assert_int_equal(alerts(run, "locationd_clients", -1, NULL), 1);
-	assert_int_equal(result(run, "locationd_clients")->records, 3);
-	assert_int_equal(result(run, "calls")->records, 2);
-	assert_int_equal(result(run, "contacts")->records, 3);
-	assert_int_equal(result(run, "interaction_c")->records, 2);
+	assert_int_equal(t_alerts(run, "locationd_clients", TH_LEVEL_HIGH,
+	                          "process 'bh'"),
+	                 1);
+	assert_int_equal(t_alerts(run, "locationd_clients", -1, NULL), 1);
+	assert_int_equal(t_result(run, "locationd_clients")->records, 3);
+	assert_int_equal(t_result(run, "calls")->records, 2);
+	assert_int_equal(t_result(run, "contacts")->records, 3);
+	assert_int_equal(t_result(run, "interaction_c")->records, 2);
 	/* Look-alikes: never named by an alert. */
-	assert_int_equal(alerts(run, NULL, -1, "bhd"), 0);
-	assert_int_equal(alerts(run, NULL, -1, "o78"), 0);
-	assert_int_equal(alerts(run, NULL, -1, "Office Wi-Fi"), 0);
-	th_run_free(run);
-	th_iocs_free(iocs);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	assert_int_equal(t_alerts(run, NULL, -1, "bhd"), 0);
+	assert_int_equal(t_alerts(run, NULL, -1, "o78"), 0);
+	assert_int_equal(t_alerts(run, NULL, -1, "Office Wi-Fi"), 0);
+	t_gen_free(&g);
 }
 
 static void test_clean(void **state)
 {
-	char *tmp = t_tmpdir(), *dir, *out;
-	struct th_iocs *iocs = demo_iocs();
+	struct t_gen g;
 	struct th_run *run;
 	json_t *ic;
 
 	(void)state;
-	dir = gen(tmp, 0);
-	out = th_path_join(tmp, "out");
-	run = run_on(dir, out, iocs);
+	run = gen_run(&g, 0, 1);
 	assert_int_equal(alerts_from(run, TH_LEVEL_LOW), 0);
-	assert_int_equal(alerts(run, "global_preferences", TH_LEVEL_INFO,
-	                        "Lockdown Mode is enabled"),
+	assert_int_equal(t_alerts(run, "global_preferences", TH_LEVEL_INFO,
+	                          "Lockdown Mode is enabled"),
 	                 1);
-	assert_int_equal(result(run, "configuration_profiles")->records, 1);
-	assert_int_equal(result(run, "id_status_cache")->records, 2);
-	assert_int_equal(result(run, "locationd_clients")->records, 2);
-	assert_int_equal(result(run, "profile_events")->status,
+	assert_int_equal(t_result(run, "configuration_profiles")->records, 1);
+	assert_int_equal(t_result(run, "id_status_cache")->records, 2);
+	assert_int_equal(t_result(run, "locationd_clients")->records, 2);
+	assert_int_equal(t_result(run, "profile_events")->status,
 	                 TH_ERR_NOTFOUND);
 	/* interactionC.db's older generation: ZMECHANISM, no attachments. */
-	ic = load_json(out, "interaction_c.json");
+	ic = t_load_json(g.out, "interaction_c.json");
 	assert_int_equal(json_array_size(ic), 2);
 	assert_int_equal(json_integer_value(json_object_get(
 	                         json_array_get(ic, 0), "mechanism")),
 	                 4);
-	assert_string_equal(
-	        json_string_value(json_object_get(json_array_get(ic, 0),
-	                                          "sender_identifier")),
-	        "+41791234567");
+	assert_string_equal(t_str_at(ic, 0, "sender_identifier"),
+	                    "+41791234567");
 	assert_null(json_object_get(json_array_get(ic, 0), "content"));
 	json_decref(ic);
-	th_run_free(run);
-	th_iocs_free(iocs);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	t_gen_free(&g);
 }
 
 static void test_damaged(void **state)
@@ -153,41 +130,37 @@ static void test_damaged(void **state)
 	static const char junk[] = "this is not a plist";
 	static const char array[] =
 	        "<plist><array><string>x</string></array></plist>";
-	char *tmp = t_tmpdir(), *dir, *out;
+	struct t_gen g;
 	struct th_run *run;
 
 	(void)state;
-	dir = gen(tmp, 1);
-	out = th_path_join(tmp, "out");
-	replace(dir, "HomeDomain",
+	gen_run_open(&g, 1, 0);
+	replace(g.dir, "HomeDomain",
 	        "Library/Preferences/.GlobalPreferences.plist", junk,
 	        sizeof(junk));
-	replace(dir, "HomeDomain",
+	replace(g.dir, "HomeDomain",
 	        "Library/Preferences/"
 	        "com.apple.identityservices.idstatuscache.plist",
 	        array, sizeof(array) - 1);
-	replace(dir, "RootDomain", "Library/Caches/locationd/clients.plist",
+	replace(g.dir, "RootDomain", "Library/Caches/locationd/clients.plist",
 	        array, sizeof(array) - 1);
-	replace_db(dir, "HomeDomain",
+	replace_db(g.dir, "HomeDomain",
 	           "Library/CallHistoryDB/CallHistory.storedata",
 	           "CREATE TABLE ZCALLRECORD (Z_PK INTEGER PRIMARY KEY);");
-	run = run_on(dir, out, NULL);
-	assert_int_equal(result(run, "global_preferences")->records, 0);
-	assert_int_equal(result(run, "global_preferences")->status,
+	run = t_gen_exec(&g);
+	assert_int_equal(t_result(run, "global_preferences")->records, 0);
+	assert_int_equal(t_result(run, "global_preferences")->status,
 	                 TH_ERR_FORMAT);
-	assert_true(t_contains(result(run, "global_preferences")->message,
+	assert_true(t_contains(t_result(run, "global_preferences")->message,
 	                       ".GlobalPreferences.plist: cannot parse"));
-	assert_int_equal(result(run, "id_status_cache")->status, TH_OK);
-	assert_int_equal(result(run, "id_status_cache")->records, 0);
-	assert_int_equal(result(run, "locationd_clients")->records, 0);
-	assert_int_equal(result(run, "calls")->records, 0);
-	assert_int_equal(result(run, "calls")->status, TH_OK);
+	assert_int_equal(t_result(run, "id_status_cache")->status, TH_OK);
+	assert_int_equal(t_result(run, "id_status_cache")->records, 0);
+	assert_int_equal(t_result(run, "locationd_clients")->records, 0);
+	assert_int_equal(t_result(run, "calls")->records, 0);
+	assert_int_equal(t_result(run, "calls")->status, TH_OK);
 	/* The other modules still ran. */
-	assert_int_equal(result(run, "contacts")->records, 3);
-	th_run_free(run);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	assert_int_equal(t_result(run, "contacts")->records, 3);
+	t_gen_free(&g);
 }
 
 static const struct mvt_case cases[] = {

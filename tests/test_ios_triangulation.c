@@ -24,7 +24,7 @@ static int has_path(const json_t *list, const char *path)
 
 static void check_triangulation(const char *out)
 {
-	json_t *tri = load_json(out, "triangulation.json"), *rec, *folders;
+	json_t *tri = t_load_json(out, "triangulation.json"), *rec, *folders;
 
 	assert_int_equal(json_array_size(tri), 1);
 	rec = json_array_get(tri, 0);
@@ -35,49 +35,37 @@ static void check_triangulation(const char *out)
 	assert_false(has_path(folders, "Library/SMS/Attachments/c2/07"));
 	assert_int_equal(
 	        json_array_size(json_object_get(rec, "preference_files")), 2);
-	assert_string_equal(json_string_value(json_object_get(rec, "isodate")),
+	assert_string_equal(t_str(rec, "isodate"),
 	                    "2022-09-23 12:00:00.000000");
 	json_decref(tri);
 }
 
 static void test_infected(void **state)
 {
-	char *tmp = t_tmpdir(), *dir, *out;
-	struct th_iocs *iocs = demo_iocs();
+	struct t_gen g;
 	struct th_run *run;
 
 	(void)state;
-	dir = gen(tmp, 1);
-	out = th_path_join(tmp, "out");
-	run = run_on(dir, out, iocs);
-	assert_int_equal(alerts(run, "triangulation", TH_LEVEL_MEDIUM,
-	                        "Operation Triangulation pattern"),
+	run = gen_run(&g, 1, 1);
+	assert_int_equal(t_alerts(run, "triangulation", TH_LEVEL_MEDIUM,
+	                          "Operation Triangulation pattern"),
 	                 1);
-	assert_int_equal(alerts(run, "triangulation", -1, NULL), 1);
-	check_triangulation(out);
-	th_run_free(run);
-	th_iocs_free(iocs);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	assert_int_equal(t_alerts(run, "triangulation", -1, NULL), 1);
+	check_triangulation(g.out);
+	t_gen_free(&g);
 }
 
 static void test_clean(void **state)
 {
-	char *tmp = t_tmpdir(), *dir, *out;
+	struct t_gen g;
 	struct th_run *run;
 
 	(void)state;
-	dir = gen(tmp, 0);
-	out = th_path_join(tmp, "out");
-	run = run_on(dir, out, NULL);
-	assert_int_equal(result(run, "triangulation")->status, TH_OK);
-	assert_int_equal(result(run, "triangulation")->records, 0);
-	assert_int_equal(alerts(run, "triangulation", -1, NULL), 0);
-	th_run_free(run);
-	free(out);
-	free(dir);
-	t_tmpdir_free(tmp);
+	run = gen_run(&g, 0, 0);
+	assert_int_equal(t_result(run, "triangulation")->status, TH_OK);
+	assert_int_equal(t_result(run, "triangulation")->records, 0);
+	assert_int_equal(t_alerts(run, "triangulation", -1, NULL), 0);
+	t_gen_free(&g);
 }
 
 /* With the published Triangulation indicators, BackupAgent is itself an
@@ -85,7 +73,7 @@ static void test_clean(void **state)
 static void test_triangulation_iocs(void **state)
 {
 	char *tmp, *dir, *out, *path;
-	struct th_iocs *iocs = NULL;
+	struct th_iocs *iocs;
 	struct th_run *run;
 	size_t i;
 	const struct th_alert *a;
@@ -93,13 +81,12 @@ static void test_triangulation_iocs(void **state)
 	(void)state;
 	T_SHARED_OR_SKIP(path, "iocs/mvtind_operation_triangulation.stix2");
 	tmp = t_tmpdir();
-	assert_int_equal(th_iocs_new(&iocs), TH_OK);
-	assert_int_equal(th_iocs_load(iocs, path), TH_OK);
+	iocs = t_iocs_load(path);
 	dir = gen(tmp, 1);
 	out = th_path_join(tmp, "out");
 	run = run_on(dir, out, iocs);
-	assert_int_equal(alerts(run, "triangulation", TH_LEVEL_CRITICAL,
-	                        "Operation Triangulation pattern"),
+	assert_int_equal(t_alerts(run, "triangulation", TH_LEVEL_CRITICAL,
+	                          "Operation Triangulation pattern"),
 	                 1);
 	for (i = 0; i < th_run_nalerts(run); i++) {
 		a = th_run_alert_at(run, i);
@@ -108,10 +95,10 @@ static void test_triangulation_iocs(void **state)
 			assert_string_equal(a->ioc->value, "BackupAgent");
 		}
 	}
-	assert_int_equal(alerts(run, "datausage", TH_LEVEL_CRITICAL,
-	                        "process 'BackupAgent'"),
+	assert_int_equal(t_alerts(run, "datausage", TH_LEVEL_CRITICAL,
+	                          "process 'BackupAgent'"),
 	                 1);
-	assert_int_equal(alerts(run, NULL, -1, "BackupAgent2'"), 0);
+	assert_int_equal(t_alerts(run, NULL, -1, "BackupAgent2'"), 0);
 	th_run_free(run);
 	th_iocs_free(iocs);
 	free(path);
@@ -190,20 +177,13 @@ static json_t *tri_run(const char *agent, const struct row *rows, size_t n)
 	char *tmp = t_tmpdir(), *dir = tri_backup(tmp, agent, rows, n);
 	char *out = th_path_join(tmp, "out");
 	static const char *const only[] = {"triangulation"};
-	struct th_run_options opt = {.target = dir,
-	                             .output_dir = out,
-	                             .modules = only,
-	                             .nmodules = 1,
-	                             .jobs = 1};
-	struct th_run *run = NULL;
+	struct th_run *run = t_run_modules(dir, NULL, out, NULL, only, 1);
 	json_t *recs = json_array();
 
-	assert_int_equal(th_run_new(&run, &opt), TH_OK);
-	assert_int_equal(th_run_execute(run), TH_OK);
-	assert_int_equal(result(run, "triangulation")->status, TH_OK);
-	if (result(run, "triangulation")->records) {
+	assert_int_equal(t_result(run, "triangulation")->status, TH_OK);
+	if (t_result(run, "triangulation")->records) {
 		json_decref(recs);
-		recs = load_json(out, "triangulation.json");
+		recs = t_load_json(out, "triangulation.json");
 	}
 	th_run_free(run);
 	free(out);

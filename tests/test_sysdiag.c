@@ -18,43 +18,14 @@
 #include "core/timeconv.h"
 #include "formats/sysdiag_text.h"
 
-struct env {
-	char *base, *tmp, *target, *out, *old_tmpdir;
-	struct th_iocs *iocs;
-};
-
-static void env_open(struct env *e, const char *name)
+static void env_open(struct fsd_env *e, const char *name)
 {
 	struct th_gen_fs_opts opt = {.hostile = 1, .seed = 1};
 	struct th_err err = {0};
-	const char *old = getenv("TMPDIR");
 
-	memset(e, 0, sizeof(*e));
-	e->base = t_tmpdir();
-	assert_non_null(e->base);
-	e->old_tmpdir = old ? strdup(old) : NULL;
-	e->tmp = th_path_join(e->base, "tmp");
-	e->target = th_path_join(e->base, name);
-	e->out = th_path_join(e->base, "out");
-	assert_int_equal(th_mkdir_p(e->tmp, 1, &err), TH_OK);
-	setenv("TMPDIR", e->tmp, 1);
+	fsd_env_open(e, name);
 	if (th_gen_sysdiagnose(e->target, &opt, &err) != TH_OK)
 		fail_msg("th_gen_sysdiagnose: %s", err.msg);
-	e->iocs = fsd_iocs(e->base);
-}
-
-static void env_close(struct env *e)
-{
-	if (e->old_tmpdir)
-		setenv("TMPDIR", e->old_tmpdir, 1);
-	else
-		unsetenv("TMPDIR");
-	th_iocs_free(e->iocs);
-	t_tmpdir_free(e->base);
-	free(e->tmp);
-	free(e->target);
-	free(e->out);
-	free(e->old_tmpdir);
 }
 
 static void assert_sysdiag(const struct th_run *run)
@@ -62,21 +33,23 @@ static void assert_sysdiag(const struct th_run *run)
 	assert_string_equal(th_run_source_name(run), "sysdiagnose");
 	/* bh's staging path: file path (critical) and staging (high);
 	 * msgacntd behind its UUID component (critical) */
-	assert_int_equal(fsd_alerts(run, "shutdown_log", TH_LEVEL_CRITICAL), 2);
-	assert_int_equal(fsd_alerts(run, "shutdown_log", TH_LEVEL_HIGH), 1);
-	assert_int_equal(fsd_alerts(run, "shutdown_log", TH_LEVEL_MEDIUM), 0);
+	assert_int_equal(t_alerts(run, "shutdown_log", TH_LEVEL_CRITICAL, NULL),
+	                 2);
+	assert_int_equal(t_alerts(run, "shutdown_log", TH_LEVEL_HIGH, NULL), 1);
+	assert_int_equal(t_alerts(run, "shutdown_log", TH_LEVEL_MEDIUM, NULL),
+	                 0);
 	assert_true(fsd_alert_mentions(run, "'msgacntd'"));
-	assert_int_equal(fsd_alerts(run, "sysdiagnose_processes", -1), 1);
-	assert_int_equal(fsd_alerts(run, "sysdiagnose_crashes", -1), 1);
-	assert_int_equal(fsd_alerts(run, "sysdiagnose_installs", -1), 2);
+	assert_int_equal(t_alerts(run, "sysdiagnose_processes", -1, NULL), 1);
+	assert_int_equal(t_alerts(run, "sysdiagnose_crashes", -1, NULL), 1);
+	assert_int_equal(t_alerts(run, "sysdiagnose_installs", -1, NULL), 2);
 	assert_false(fsd_alert_mentions(run, "bhd"));
 	assert_false(fsd_alert_mentions(run, "com.spy.agen'"));
 	/* ps.txt 3 processes + ps_thread.txt 1 (thread lines skipped) */
-	assert_int_equal(fsd_result(run, "sysdiagnose_processes")->records, 4);
-	assert_int_equal(fsd_result(run, "sysdiagnose_crashes")->records, 2);
-	assert_int_equal(fsd_result(run, "sysdiagnose_installs")->records, 3);
-	assert_int_equal(fsd_result(run, "shutdown_log")->records, 3);
-	assert_int_equal(fsd_result(run, "sysdiagnose_info")->records, 1);
+	assert_int_equal(t_result(run, "sysdiagnose_processes")->records, 4);
+	assert_int_equal(t_result(run, "sysdiagnose_crashes")->records, 2);
+	assert_int_equal(t_result(run, "sysdiagnose_installs")->records, 3);
+	assert_int_equal(t_result(run, "shutdown_log")->records, 3);
+	assert_int_equal(t_result(run, "sysdiagnose_info")->records, 1);
 }
 
 static void assert_info(const char *out)
@@ -85,22 +58,18 @@ static void assert_info(const char *out)
 	json_t *j = json_load_file(path, 0, NULL);
 
 	assert_non_null(j);
-	assert_string_equal(json_string_value(json_object_get(j, "build")),
-	                    "19H12");
-	assert_string_equal(
-	        json_string_value(json_object_get(j, "product_type")),
-	        "iPhone13,2");
-	assert_string_equal(json_string_value(json_object_get(j, "os_version")),
-	                    "15.7");
+	assert_string_equal(t_str(j, "build"), "19H12");
+	assert_string_equal(t_str(j, "product_type"), "iPhone13,2");
+	assert_string_equal(t_str(j, "os_version"), "15.7");
 	json_decref(j);
 	free(path);
 }
 
 static void test_archive(void **state)
 {
-	char before[65], after[65], *escape;
+	char before[65], after[65];
 	struct th_run *run;
-	struct env e;
+	struct fsd_env e;
 
 	env_open(&e, TH_GEN_SYSDIAG_NAME ".tar.gz");
 	t_tree_hash(e.target, before);
@@ -110,20 +79,17 @@ static void test_archive(void **state)
 	th_run_free(run);
 	assert_info(e.out);
 	assert_int_equal(fsd_count_dir(e.tmp), 0);
-	escape = th_path_join(e.base, "escape");
-	assert_int_equal(access(escape, F_OK), -1);
-	assert_int_equal(access("/tmp/th_gen_absolute_escape", F_OK), -1);
-	free(escape);
+	fsd_assert_no_escape(&e, 1);
 	t_tree_hash(e.target, after);
 	assert_string_equal(before, after);
-	env_close(&e);
+	fsd_env_close(&e);
 }
 
 static void test_folder(void **state)
 {
 	char before[65], after[65];
 	struct th_run *run;
-	struct env e;
+	struct fsd_env e;
 
 	env_open(&e, "extracted");
 	t_tree_hash(e.target, before);
@@ -134,7 +100,7 @@ static void test_folder(void **state)
 	t_tree_hash(e.target, after);
 	assert_string_equal(before, after);
 	assert_int_equal(fsd_count_dir(e.tmp), 0);
-	env_close(&e);
+	fsd_env_close(&e);
 }
 
 /* A damaged archive: one clear error naming it, no crash, no leftovers. */
@@ -143,16 +109,12 @@ static void test_damaged(void **state)
 	struct th_run_options opt = {.source = "sysdiagnose", .jobs = 1};
 	struct th_run *run = NULL;
 	struct th_err err = {0};
-	struct env e;
+	struct fsd_env e;
 	char *bad;
-	FILE *f;
 
 	env_open(&e, TH_GEN_SYSDIAG_NAME ".tar.gz");
-	bad = th_path_join(e.base, "sysdiagnose_bad.tar.gz");
-	f = fopen(bad, "wb");
-	assert_non_null(f);
-	fputs("\x1f\x8b\x08\x00garbage that is not gzip", f);
-	fclose(f);
+	bad = t_write_text(e.base, "sysdiagnose_bad.tar.gz",
+	                   "\x1f\x8b\x08\x00garbage that is not gzip");
 	opt.target = bad;
 	assert_int_not_equal(th_run_new(&run, &opt), TH_OK);
 	assert_true(t_contains(th_run_error(run), "sysdiagnose_bad.tar.gz"));
@@ -160,33 +122,25 @@ static void test_damaged(void **state)
 	assert_int_equal(fsd_count_dir(e.tmp), 0);
 	(void)err;
 	free(bad);
-	env_close(&e);
+	fsd_env_close(&e);
 }
 
 static void test_cli(void **state)
 {
-	char *out = NULL, *err = NULL, *ioc;
-	struct env e;
-	int rc;
+	char *ioc;
+	struct fsd_env e;
+	struct t_out r;
 
 	env_open(&e, TH_GEN_SYSDIAG_NAME ".tar.gz");
 	ioc = th_path_join(e.base, "pegasus.stix2");
-	{
-		char *argv[] = {TH_BINARY, "check-sysdiagnose",
-		                "-i",      ioc,
-		                "-o",      e.out,
-		                e.target,  NULL};
-
-		rc = t_run(argv, &out, &err);
-	}
-	assert_int_equal(rc, 1);
-	assert_true(t_contains(out, "sysdiagnose_installs"));
-	assert_true(t_contains(err, "entries refused"));
+	r = t_th("check-sysdiagnose", "-i", ioc, "-o", e.out, e.target, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_true(t_contains(r.out, "sysdiagnose_installs"));
+	assert_true(t_contains(r.err, "entries refused"));
 	assert_int_equal(fsd_count_dir(e.tmp), 0);
-	free(out);
-	free(err);
+	t_out_free(&r);
 	free(ioc);
-	env_close(&e);
+	fsd_env_close(&e);
 }
 
 static int keep_row(void *ctx, json_t *row)
@@ -206,11 +160,9 @@ static void test_ps_table(void **state)
 
 	assert_int_equal(th_ps_table_each(ps, strlen(ps), keep_row, rows), 2);
 	r = json_array_get(rows, 1);
-	assert_string_equal(json_string_value(json_object_get(r, "pid")), "42");
-	assert_string_equal(json_string_value(json_object_get(r, "process")),
-	                    "foo");
-	assert_string_equal(json_string_value(json_object_get(r, "command")),
-	                    "/usr/libexec/foo --flag x");
+	assert_string_equal(t_str(r, "pid"), "42");
+	assert_string_equal(t_str(r, "process"), "foo");
+	assert_string_equal(t_str(r, "command"), "/usr/libexec/foo --flag x");
 	json_decref(rows);
 	rows = json_array();
 	assert_int_equal(th_ps_table_each("USER PID", 8, keep_row, rows), 0);

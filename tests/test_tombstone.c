@@ -45,11 +45,6 @@ static json_t *parse_fixture(const char *rel)
 		}                                                              \
 	} while (0)
 
-static const char *s_of(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 static json_int_t i_of(const json_t *o, const char *key)
 {
 	assert_true(json_is_integer(json_object_get(o, key)));
@@ -61,25 +56,26 @@ static void assert_mediatek_crash(const json_t *r)
 {
 	const json_t *sig = json_object_get(r, "signal_info");
 
-	assert_string_equal(s_of(r, "build_fingerprint"),
+	assert_string_equal(t_str(r, "build_fingerprint"),
 	                    "Redmi/rosemary_global/rosemary:12/SP1A.210812.016/"
 	                    "V13.0.13.0.SKLMIXM:user/release-keys");
-	assert_string_equal(s_of(r, "revision"), "0");
+	assert_string_equal(t_str(r, "revision"), "0");
 	/* 12:32:40.518290770+0200 */
-	assert_string_equal(s_of(r, "timestamp"), "2023-04-12 10:32:40.518290");
+	assert_string_equal(t_str(r, "timestamp"),
+	                    "2023-04-12 10:32:40.518290");
 	assert_int_equal(i_of(r, "pid"), 25541);
 	assert_int_equal(i_of(r, "tid"), 21307);
 	assert_int_equal(i_of(r, "uid"), 1046);
 	assert_int_equal(i_of(r, "process_uptime"), 0);
-	assert_string_equal(s_of(r, "process_name"), "mtk.ape.decoder");
+	assert_string_equal(t_str(r, "process_name"), "mtk.ape.decoder");
 	assert_string_equal(
 	        json_string_value(
 	                json_array_get(json_object_get(r, "command_line"), 0)),
 	        "/vendor/bin/hw/android.hardware.media.c2@1.2-mediatek");
-	assert_string_equal(s_of(sig, "name"), "SIGSEGV");
-	assert_string_equal(s_of(sig, "code_name"), "SEGV_MAPERR");
+	assert_string_equal(t_str(sig, "name"), "SIGSEGV");
+	assert_string_equal(t_str(sig, "code_name"), "SEGV_MAPERR");
 	assert_int_equal(i_of(sig, "code"), 1);
-	assert_string_equal(s_of(r, "cause"), "null pointer dereference");
+	assert_string_equal(t_str(r, "cause"), "null pointer dereference");
 }
 
 static void test_text_fixture(void **state)
@@ -89,8 +85,8 @@ static void test_text_fixture(void **state)
 	(void)state;
 	PARSE_OR_SKIP(r, DATA "tombstone_process.txt");
 	assert_mediatek_crash(r);
-	assert_string_equal(s_of(r, "arch"), "arm");
-	assert_string_equal(s_of(r, "binary_path"),
+	assert_string_equal(t_str(r, "arch"), "arm");
+	assert_string_equal(t_str(r, "binary_path"),
 	                    "/vendor/bin/hw/android.hardware.media.c2@1.2-"
 	                    "mediatek");
 	assert_true(json_is_null(json_object_get(r, "abort_message")));
@@ -104,9 +100,9 @@ static void test_proto_fixture(void **state)
 	(void)state;
 	PARSE_OR_SKIP(r, DATA "tombstone_process.pb");
 	assert_mediatek_crash(r);
-	assert_string_equal(s_of(r, "arch"), "ARM32");
-	assert_string_equal(s_of(r, "selinux_label"), "u:r:mtk_hal_c2:s0");
-	assert_string_equal(s_of(r, "abort_message"), "");
+	assert_string_equal(t_str(r, "arch"), "ARM32");
+	assert_string_equal(t_str(r, "selinux_label"), "u:r:mtk_hal_c2:s0");
+	assert_string_equal(t_str(r, "abort_message"), "");
 	json_decref(r);
 }
 
@@ -118,10 +114,11 @@ static void test_bugreport_tombstones(void **state)
 	PARSE_OR_SKIP(r, DATA "bugreport/FS/data/tombstones/tombstone_00");
 	assert_int_equal(i_of(r, "uid"), 2000);
 	assert_int_equal(i_of(r, "pid"), 9850);
-	assert_string_equal(s_of(r, "process_name"), "UsbFfs-worker");
-	assert_string_equal(s_of(r, "binary_path"), "/system/bin/adbd");
-	assert_string_equal(s_of(r, "timestamp"), "2021-09-29 15:43:49.000000");
-	assert_string_equal(s_of(r, "abort_message"),
+	assert_string_equal(t_str(r, "process_name"), "UsbFfs-worker");
+	assert_string_equal(t_str(r, "binary_path"), "/system/bin/adbd");
+	assert_string_equal(t_str(r, "timestamp"),
+	                    "2021-09-29 15:43:49.000000");
+	assert_string_equal(t_str(r, "abort_message"),
 	                    "Check failed: payload.size() <= bytes_left "
 	                    "(payload.size()=99, bytes_left=51) ");
 	assert_int_equal(i_of(json_object_get(r, "signal_info"), "code"), -1);
@@ -130,9 +127,10 @@ static void test_bugreport_tombstones(void **state)
 
 	PARSE_OR_SKIP(r, DATA "bugreport/FS/data/tombstones/tombstone_01");
 	assert_int_equal(i_of(r, "uid"), 1000);
-	assert_string_equal(s_of(r, "process_name"), "tzts_daemon");
+	assert_string_equal(t_str(r, "process_name"), "tzts_daemon");
 	/* 23:28:59-0400 */
-	assert_string_equal(s_of(r, "timestamp"), "2023-08-22 03:28:59.000000");
+	assert_string_equal(t_str(r, "timestamp"),
+	                    "2023-08-22 03:28:59.000000");
 	json_decref(r);
 }
 
@@ -176,7 +174,7 @@ static void test_hand_built(void **state)
 	assert_int_equal(i_of(r, "pid"), 42);
 	assert_int_equal(i_of(r, "uid"), 0);
 	assert_int_equal(i_of(json_object_get(r, "signal_info"), "code"), -1);
-	assert_string_equal(s_of(r, "process_name"), "ok");
+	assert_string_equal(t_str(r, "process_name"), "ok");
 	json_decref(r);
 }
 

@@ -154,6 +154,36 @@ enum th_status th_gen_file_write(const char *path, const void *data, size_t len,
 enum th_status th_gen_sqlite_image(const char *sql, struct th_buf *out,
                                    struct th_err *err);
 
+/* --- SQLite databases for plants and the benchmark (gen_sqlite.c) --- */
+
+struct sqlite3;
+
+/* Appends a part of a planted database's SQL script. */
+typedef enum th_status (*th_gen_sql_fn)(struct th_buf *sql);
+
+/* Fills a large database with n rows (inside a transaction). */
+typedef enum th_status (*th_gen_fill_fn)(struct sqlite3 *db, size_t n,
+                                         struct th_err *err);
+
+/* A planted database's image in `out`: `schema`, then the look-alikes,
+ * then the traces when `infected` (either may be NULL). `what` names
+ * the database in messages ("sms.db"). */
+enum th_status th_gen_db_image(const char *schema, th_gen_sql_fn lookalikes,
+                               th_gen_sql_fn traces, int infected,
+                               const char *what, struct th_buf *out,
+                               struct th_err *err);
+
+/* Runs `sql` on db: TH_ERR_IO "cannot build the <what>: <reason>". */
+enum th_status th_gen_db_exec(struct sqlite3 *db, const char *sql,
+                              const char *what, struct th_err *err);
+
+/* Creates the SQLite file `path` (TH_ERR_USAGE when it exists) with
+ * `schema` and fills it with fill(db, n) in one transaction, journal
+ * off: the benchmark's large databases. */
+enum th_status th_gen_db_file(const char *path, const char *schema, size_t n,
+                              th_gen_fill_fn fill, const char *what,
+                              struct th_err *err);
+
 /* One Manifest.db row's metadata. Zero fields get defaults: mode from
  * flags, modified/changed = birth, protection class 3 for files. */
 struct th_gen_entry {

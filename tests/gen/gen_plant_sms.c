@@ -7,7 +7,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -104,21 +103,8 @@ static enum th_status add_traces(struct th_buf *b)
 static enum th_status make_db(struct th_buf *out, int infected,
                               struct th_err *err)
 {
-	struct th_buf sql;
-	enum th_status st;
-
-	th_buf_init(&sql, 1 << 20);
-	st = th_buf_adds(&sql, schema);
-	if (st == TH_OK)
-		st = add_lookalikes(&sql);
-	if (st == TH_OK && infected)
-		st = add_traces(&sql);
-	if (st == TH_OK)
-		st = th_gen_sqlite_image(th_buf_str(&sql), out, err);
-	else
-		th_err_set(err, st, "cannot build the sms.db script");
-	th_buf_free(&sql);
-	return st;
+	return th_gen_db_image(schema, add_lookalikes, add_traces, infected,
+	                       "sms.db", out, err);
 }
 
 static enum th_status sms_infected(struct th_buf *out, struct th_err *err)
@@ -150,10 +136,7 @@ const size_t th_gen_sms_nplants =
 
 static enum th_status exec(sqlite3 *db, const char *sql, struct th_err *err)
 {
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
-		return TH_OK;
-	return th_err_set(err, TH_ERR_IO, "cannot build the sms.db: %s",
-	                  sqlite3_errmsg(db));
+	return th_gen_db_exec(db, sql, "sms.db", err);
 }
 
 static enum th_status fill(sqlite3 *db, size_t n, struct th_err *err)
@@ -200,33 +183,8 @@ static enum th_status fill(sqlite3 *db, size_t n, struct th_err *err)
 enum th_status th_gen_sms_db_file(const char *path, size_t n,
                                   struct th_err *err)
 {
-	sqlite3 *db = NULL;
-	enum th_status st;
-
 	if (n > TH_GEN_ROWS_MAX)
 		return th_err_set(err, TH_ERR_USAGE, "too many messages: %zu",
 		                  n);
-	if (access(path, F_OK) == 0)
-		return th_err_set(err, TH_ERR_USAGE, "'%s' already exists",
-		                  path);
-	if (sqlite3_open_v2(path, &db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	                    NULL) != SQLITE_OK) {
-		st = th_err_set(err, TH_ERR_IO, "cannot create '%s': %s", path,
-		                db ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
-		return st;
-	}
-	st = exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
-	          err);
-	if (st == TH_OK)
-		st = exec(db, schema, err);
-	if (st == TH_OK)
-		st = exec(db, "BEGIN", err);
-	if (st == TH_OK)
-		st = fill(db, n, err);
-	if (st == TH_OK)
-		st = exec(db, "COMMIT", err);
-	sqlite3_close(db);
-	return st;
+	return th_gen_db_file(path, schema, n, fill, "sms.db", err);
 }
