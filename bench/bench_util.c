@@ -35,7 +35,7 @@ int th_bench_child(char *const argv[], const char *log, double *wall,
 		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 			_exit(127);
-		execv(argv[0], argv);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)

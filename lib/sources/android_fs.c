@@ -46,6 +46,34 @@ int th_afs_is_zip_file(const char *path)
 	return ok && th_is_file(path);
 }
 
+int th_afs_score_zip(const char *path, int (*score)(struct th_afs *a))
+{
+	struct th_afs *a = NULL;
+	struct th_err e = {0};
+	int b;
+
+	if (!th_afs_is_zip_file(path) || th_afs_open(path, &a, &e) != TH_OK)
+		return TH_BID_NONE;
+	b = score(a);
+	th_afs_free(a);
+	return b;
+}
+
+void th_afs_each_input(const struct th_afs *a,
+                       int (*fn)(void *ctx, const char *path), void *ctx)
+{
+	const struct th_afs_member *m;
+	size_t i;
+
+	if (th_afs_is_zip(a)) {
+		fn(ctx, th_afs_path(a));
+		return;
+	}
+	for (i = 0; (m = th_afs_at(a, i)) != NULL; i++)
+		if (fn(ctx, m->raw))
+			break;
+}
+
 enum th_status th_afs_add_member(struct th_afs *a, const char *name,
                                  const char *raw, int64_t size, int64_t mtime,
                                  struct th_err *err)

@@ -88,6 +88,16 @@ enum th_status th_afs_each(struct th_afs *a, const char *glob,
 /* Whether `path` is a zip file (by its magic). */
 int th_afs_is_zip_file(const char *path);
 
+/* What `score` says of the zip file at `path`, opened for it (closed
+ * after), or TH_BID_NONE when it is not a readable zip: a source's bid
+ * on a file. */
+int th_afs_score_zip(const char *path, int (*score)(struct th_afs *a));
+
+/* A source's each_input on `a`: the zip itself, or each member file of
+ * the folder until fn returns nonzero. */
+void th_afs_each_input(const struct th_afs *a,
+                       int (*fn)(void *ctx, const char *path), void *ctx);
+
 /* Whether a stored archive member name is safe to use: not absolute, no
  * ".." component, no NUL, not empty. */
 int th_afs_name_safe(const char *name);

@@ -66,19 +66,16 @@ static int score(const char *dir, const struct th_afs *a)
 	return has(dir, a, "backup.ab") ? 30 : TH_BID_NONE;
 }
 
+static int score_zip(struct th_afs *a)
+{
+	return score(NULL, a);
+}
+
 static int bid(const char *path)
 {
-	struct th_afs *a = NULL;
-	struct th_err e = {0};
-	int b;
-
 	if (th_is_dir(path))
 		return score(path, NULL);
-	if (!th_afs_is_zip_file(path) || th_afs_open(path, &a, &e) != TH_OK)
-		return TH_BID_NONE;
-	b = score(NULL, a);
-	th_afs_free(a);
-	return b;
+	return th_afs_score_zip(path, score_zip);
 }
 
 static void aqf_close(void *state)
@@ -272,16 +269,8 @@ static enum th_status aqf_inputs(void *state, int (*fn)(void *, const char *),
                                  void *ctx, struct th_err *err)
 {
 	struct aqf *q = state;
-	const struct th_afs_member *m;
-	size_t i;
 
-	if (th_afs_is_zip(q->afs)) {
-		fn(ctx, th_afs_path(q->afs));
-		return TH_OK;
-	}
-	for (i = 0; (m = th_afs_at(q->afs, i)) != NULL; i++)
-		if (fn(ctx, m->raw))
-			break;
+	th_afs_each_input(q->afs, fn, ctx);
 	return TH_OK;
 }
 

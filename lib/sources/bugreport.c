@@ -131,10 +131,13 @@ int th_br_score(const struct th_afs *afs)
 
 /* --- the source --- */
 
+static int score_zip(struct th_afs *a)
+{
+	return th_br_score(a);
+}
+
 static int bid(const char *path)
 {
-	struct th_err e = {0};
-	struct th_afs *a = NULL;
 	char *p;
 	int b;
 
@@ -145,11 +148,7 @@ static int bid(const char *path)
 		free(p);
 		return b;
 	}
-	if (!th_afs_is_zip_file(path) || th_afs_open(path, &a, &e) != TH_OK)
-		return TH_BID_NONE;
-	b = th_br_score(a);
-	th_afs_free(a);
-	return b;
+	return th_afs_score_zip(path, score_zip);
 }
 
 static enum th_status br_open(const char *path,
@@ -200,16 +199,8 @@ static enum th_status br_inputs(void *state, int (*fn)(void *, const char *),
                                 void *ctx, struct th_err *err)
 {
 	struct th_br *br = state;
-	const struct th_afs_member *m;
-	size_t i;
 
-	if (th_afs_is_zip(br->afs)) {
-		fn(ctx, th_afs_path(br->afs));
-		return TH_OK;
-	}
-	for (i = 0; (m = th_afs_at(br->afs, i)) != NULL; i++)
-		if (fn(ctx, m->raw))
-			break;
+	th_afs_each_input(br->afs, fn, ctx);
 	return TH_OK;
 }
 

@@ -100,18 +100,20 @@ static int probe_txt(const char *p)
 	return head_is_event(buf, n) ? 75 : TH_BID_NONE;
 }
 
+static int score_export(struct th_afs *a)
+{
+	return score_at(a, "", 0) ? 70 : TH_BID_NONE;
+}
+
 /* An export zip in the folder (the logs may come as zips only). */
 static int probe_zip(const char *p)
 {
-	struct th_afs *a = NULL;
-	struct th_err e = {0};
-	int b;
+	return th_afs_score_zip(p, score_export);
+}
 
-	if (!th_afs_is_zip_file(p) || th_afs_open(p, &a, &e) != TH_OK)
-		return TH_BID_NONE;
-	b = score_at(a, "", 0) ? 70 : TH_BID_NONE;
-	th_afs_free(a);
-	return b;
+static int score_top(struct th_afs *a)
+{
+	return th_ilogs_score(a, "");
 }
 
 /* A folder is probed without a full walk: its first .txt files, then
@@ -140,17 +142,9 @@ static int bid_dir(const char *path)
 
 static int bid(const char *path)
 {
-	struct th_afs *a = NULL;
-	struct th_err e = {0};
-	int b;
-
 	if (th_is_dir(path))
 		return bid_dir(path);
-	if (!th_afs_is_zip_file(path) || th_afs_open(path, &a, &e) != TH_OK)
-		return TH_BID_NONE;
-	b = th_ilogs_score(a, "");
-	th_afs_free(a);
-	return b;
+	return th_afs_score_zip(path, score_top);
 }
 
 static enum th_status il_open(const char *path,
@@ -175,17 +169,7 @@ static void il_close(void *state)
 static enum th_status il_inputs(void *state, int (*fn)(void *, const char *),
                                 void *ctx, struct th_err *err)
 {
-	struct th_afs *a = th_ilogs_afs(state);
-	const struct th_afs_member *m;
-	size_t i;
-
-	if (th_afs_is_zip(a)) {
-		fn(ctx, th_afs_path(a));
-		return TH_OK;
-	}
-	for (i = 0; (m = th_afs_at(a, i)) != NULL; i++)
-		if (fn(ctx, m->raw))
-			break;
+	th_afs_each_input(th_ilogs_afs(state), fn, ctx);
 	return TH_OK;
 }
 

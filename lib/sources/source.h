@@ -41,6 +41,13 @@ struct th_artifact {
 	                              .ab tar members, intrusion logs) */
 };
 
+/* Whether `a` is the all-NULL entry that ends a list of artifacts. */
+static inline int th_artifact_is_end(const struct th_artifact *a)
+{
+	return !a->backup_domain && !a->backup_path && !a->fs_glob &&
+	       !a->sysdiag_glob && !a->android_glob;
+}
+
 /* One artifact file, as a source hands it to a module. Valid only during
  * the callback. */
 struct th_file {

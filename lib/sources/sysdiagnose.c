@@ -5,21 +5,16 @@
 #include <string.h>
 
 #include "core/fsutil.h"
-#include "sources/ios_fs.h"
 #include "sources/sysdiagnose.h"
+#include "sources/tree_src.h"
 
-#define GLOBS_MAX    1024
 #define PREFIX       "sysdiagnose_"
 #define CHILDREN_MAX 4096
 #define TOP_SCAN_MAX 100 /* members looked at for the top folder */
 
 struct sd_state {
-	struct th_tree tree;
-	char *path;  /* what the user gave */
-	char *root;  /* folder: the sysdiagnose's top folder */
-	char *strip; /* archive: its top folder, or NULL */
-	const char *globs[GLOBS_MAX];
-	size_t nglobs;
+	struct th_tree_src src; /* strip: an archive's top folder, or NULL */
+	char *root;             /* folder: the sysdiagnose's top folder */
 };
 
 static int has(const char *dir, const char *name)
@@ -110,23 +105,14 @@ static int top_member(void *ctx, struct th_archive *ar,
 	return t->top != NULL || ++t->seen >= TOP_SCAN_MAX;
 }
 
-static int want(void *ctx, const char *path)
-{
-	struct sd_state *s = ctx;
-
-	return th_fs_globs_match(s->globs, s->nglobs, path);
-}
-
 static void sd_close(void *state)
 {
 	struct sd_state *s = state;
 
 	if (!s)
 		return;
-	th_tree_free(&s->tree);
-	free(s->path);
+	th_tree_src_free(&s->src);
 	free(s->root);
-	free(s->strip);
 	free(s);
 }
 
@@ -134,31 +120,29 @@ static enum th_status open_archive(struct sd_state *s, struct th_err *err)
 {
 	struct th_err scan_err = {0};
 	struct top_scan top = {0};
-	size_t n;
 
-	n = th_fs_module_globs(TH_SRC_SYSDIAGNOSE, 1, s->globs, GLOBS_MAX);
-	s->nglobs = n < GLOBS_MAX ? n : GLOBS_MAX;
-	th_archive_each(s->path, 0, top_member, &top, NULL, &scan_err);
-	s->strip = top.top;
-	return th_tree_load_archive(&s->tree, s->path, s->strip, want, s, err);
+	th_archive_each(s->src.path, 0, top_member, &top, NULL, &scan_err);
+	s->src.strip = top.top;
+	return th_tree_src_load_archive(&s->src, TH_SRC_SYSDIAGNOSE, 1, err);
 }
 
 static enum th_status sd_open(const char *path,
                               const struct th_source_options *opt, void **state,
                               struct th_err *err)
 {
-	struct sd_state *s = calloc(1, sizeof(*s));
+	struct sd_state *s = malloc(sizeof(*s));
 	enum th_status st;
 
 	*state = NULL;
-	if (!s || !(s->path = strdup(path))) {
-		free(s);
+	if (!s)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
-	}
-	if (th_is_dir(path)) {
+	s->root = NULL;
+	st = th_tree_src_init(&s->src, path, err);
+	if (st == TH_OK && th_is_dir(path)) {
 		s->root = bid_top(path) > TH_BID_NONE ? NULL : top_child(path);
-		st = th_tree_load_dir(&s->tree, s->root ? s->root : path, err);
-	} else {
+		st = th_tree_load_dir(&s->src.tree, s->root ? s->root : path,
+		                      err);
+	} else if (st == TH_OK) {
 		st = open_archive(s, err);
 	}
 	if (st != TH_OK) {
@@ -169,36 +153,15 @@ static enum th_status sd_open(const char *path,
 	return TH_OK;
 }
 
-static int declared(const struct sd_state *s, const char *glob)
-{
-	size_t i;
-
-	for (i = 0; i < s->nglobs; i++)
-		if (s->globs[i] == glob || strcmp(s->globs[i], glob) == 0)
-			return 1;
-	return 0;
-}
-
 static enum th_status sd_find(void *state, const struct th_artifact *art,
                               th_file_fn fn, void *ctx, struct th_err *err)
 {
-	struct sd_state *s = state, one = {.nglobs = 1};
-	enum th_status st;
+	struct sd_state *s = state;
 
 	if (!art->sysdiag_glob)
 		return th_err_set(err, TH_ERR_NOTFOUND,
 		                  "no sysdiagnose location for this artifact");
-	if (s->tree.archive && !declared(s, art->sysdiag_glob)) {
-		/* Not declared in th_module.artifacts: one more pass. */
-		one.globs[0] = art->sysdiag_glob;
-		st = th_tree_extract(&s->tree, s->path, s->strip, want, &one,
-		                     err);
-		if (st != TH_OK)
-			return st;
-		if (s->nglobs < GLOBS_MAX)
-			s->globs[s->nglobs++] = art->sysdiag_glob;
-	}
-	return th_tree_find(&s->tree, art->sysdiag_glob, fn, ctx, err);
+	return th_tree_src_find(&s->src, art->sysdiag_glob, fn, ctx, err);
 }
 
 static enum th_status sd_each_input(void *state,
@@ -206,26 +169,8 @@ static enum th_status sd_each_input(void *state,
                                     void *ctx, struct th_err *err)
 {
 	struct sd_state *s = state;
-	char *p;
-	size_t i;
 
-	if (s->tree.archive) {
-		fn(ctx, s->path);
-		return TH_OK;
-	}
-	for (i = 0; i < s->tree.n; i++) {
-		if (s->tree.e[i].type != TH_MEMBER_FILE)
-			continue;
-		p = th_path_join(s->tree.base, th_tree_path(&s->tree, i));
-		if (!p)
-			return th_err_set(err, TH_ERR_NOMEM, "out of memory");
-		if (fn(ctx, p)) {
-			free(p);
-			break;
-		}
-		free(p);
-	}
-	return TH_OK;
+	return th_tree_src_each_input(&s->src, fn, ctx, err);
 }
 
 const struct th_source_ops th_source_sysdiagnose = {
@@ -244,7 +189,7 @@ struct th_tree *th_sysdiag_tree(struct th_source *src)
 {
 	if (!src || src->ops != &th_source_sysdiagnose)
 		return NULL;
-	return &((struct sd_state *)src->state)->tree;
+	return &((struct sd_state *)src->state)->src.tree;
 }
 
 const char *th_sysdiag_warning(struct th_source *src)
@@ -254,7 +199,7 @@ const char *th_sysdiag_warning(struct th_source *src)
 	if (!src || src->ops != &th_source_sysdiagnose)
 		return NULL;
 	s = src->state;
-	return th_tree_warning(&s->tree, s->path);
+	return th_tree_warning(&s->src.tree, s->src.path);
 }
 
 const char *th_sysdiag_name(struct th_source *src)
@@ -264,7 +209,7 @@ const char *th_sysdiag_name(struct th_source *src)
 	if (!src || src->ops != &th_source_sysdiagnose)
 		return NULL;
 	s = src->state;
-	if (s->strip)
-		return s->strip;
-	return th_path_base(s->root ? s->root : s->path);
+	if (s->src.strip)
+		return s->src.strip;
+	return th_path_base(s->root ? s->root : s->src.path);
 }

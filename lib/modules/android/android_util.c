@@ -191,3 +191,36 @@ json_t *th_json_load_lenient(const char *data, size_t len)
 	free(q);
 	return j;
 }
+
+enum th_status th_android_json_array(struct th_run *run, const char *glob,
+                                     size_t max, int lenient,
+                                     enum th_status (*fn)(struct th_run *run,
+                                                          json_t *item))
+{
+	enum th_status st;
+	json_t *root, *v;
+	char *data, *name = NULL;
+	size_t len, i;
+
+	st = th_android_read(run, glob, max, &data, &len, &name);
+	if (st != TH_OK)
+		return st;
+	root = lenient ? th_json_load_lenient(data, len)
+	               : json_loadb(data, len, 0, NULL);
+	free(data);
+	if (!json_is_array(root)) {
+		json_decref(root);
+		st = th_run_fail(run, TH_ERR_FORMAT,
+		                 "cannot read '%s': not a JSON array", name);
+		free(name);
+		return st;
+	}
+	free(name);
+	json_array_foreach(root, i, v)
+	{
+		if ((st = fn(run, v)) != TH_OK)
+			break;
+	}
+	json_decref(root);
+	return st;
+}

@@ -22,6 +22,16 @@ enum th_status th_android_each(struct th_run *run, const char *glob, size_t max,
                                          char *data, size_t len),
                                void *ctx);
 
+/* The JSON array in the first file matching `glob` (at most max bytes;
+ * `lenient`: read with th_json_load_lenient): calls fn for each item
+ * until it returns other than TH_OK, and returns that status.
+ * TH_ERR_NOTFOUND as th_android_read; TH_ERR_FORMAT (the module's
+ * error, naming the file) when the file is not a JSON array. */
+enum th_status th_android_json_array(struct th_run *run, const char *glob,
+                                     size_t max, int lenient,
+                                     enum th_status (*fn)(struct th_run *run,
+                                                          json_t *item));
+
 /* Parses JSON text whose integers may not fit in 64 bits (androidqf
  * writes certificate serial numbers as bare numbers): such numbers are
  * read as strings of their digits. NULL when it is not JSON. */

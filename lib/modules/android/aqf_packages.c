@@ -98,37 +98,17 @@ static void packages_check(struct th_run *run, const json_t *rec)
 	check_installer(run, rec, name);
 }
 
+static enum th_status package_item(struct th_run *run, json_t *p)
+{
+	if (!json_is_object(p))
+		return TH_OK;
+	return th_run_record(run, json_incref(p));
+}
+
 static enum th_status packages_run(struct th_run *run)
 {
-	json_t *root, *p;
-	char *data, *name = NULL;
-	size_t len, i;
-	enum th_status st;
-
-	st = th_android_read(run, "packages.json", PACKAGES_MAX, &data, &len,
-	                     &name);
-	if (st != TH_OK)
-		return st;
-	root = th_json_load_lenient(data, len);
-	free(data);
-	if (!json_is_array(root)) {
-		json_decref(root);
-		st = th_run_fail(run, TH_ERR_FORMAT,
-		                 "cannot read '%s': not a JSON array", name);
-		free(name);
-		return st;
-	}
-	free(name);
-	json_array_foreach(root, i, p)
-	{
-		if (!json_is_object(p))
-			continue;
-		st = th_run_record(run, json_incref(p));
-		if (st != TH_OK)
-			break;
-	}
-	json_decref(root);
-	return st;
+	return th_android_json_array(run, "packages.json", PACKAGES_MAX, 1,
+	                             package_item);
 }
 
 static const struct th_artifact packages_artifacts[] = {

@@ -61,45 +61,19 @@ static int on_row(void *ctx, const struct th_ps_row *row)
 
 /* processes.json (newer androidqf): a JSON array of process objects,
  * kept as they are with "proc_name" added from "name" when absent. */
-static enum th_status json_run(struct th_run *run, char *data, size_t len,
-                               const char *name)
+static enum th_status json_item(struct th_run *run, json_t *p)
 {
-	json_t *root = th_json_load_lenient(data, len), *p;
-	enum th_status st = TH_OK;
-	size_t i;
-
-	if (!json_is_array(root)) {
-		json_decref(root);
-		return th_run_fail(run, TH_ERR_FORMAT,
-		                   "cannot read '%s': not a JSON array", name);
-	}
-	json_array_foreach(root, i, p)
-	{
-		if (!json_is_object(p))
-			continue;
-		if (!json_object_get(p, "proc_name") && th_jstr(p, "name"))
-			json_object_set(p, "proc_name",
-			                json_object_get(p, "name"));
-		if ((st = th_run_record(run, json_incref(p))) != TH_OK)
-			break;
-	}
-	json_decref(root);
-	return st;
+	if (!json_is_object(p))
+		return TH_OK;
+	if (!json_object_get(p, "proc_name") && th_jstr(p, "name"))
+		json_object_set(p, "proc_name", json_object_get(p, "name"));
+	return th_run_record(run, json_incref(p));
 }
 
 static enum th_status ps_json(struct th_run *run)
 {
-	char *data, *name = NULL;
-	enum th_status st;
-	size_t len;
-
-	st = th_android_read(run, "processes.json", PS_MAX, &data, &len, &name);
-	if (st != TH_OK)
-		return st;
-	st = json_run(run, data, len, name);
-	free(data);
-	free(name);
-	return st;
+	return th_android_json_array(run, "processes.json", PS_MAX, 1,
+	                             json_item);
 }
 
 static enum th_status ps_run(struct th_run *run)

@@ -72,37 +72,19 @@ static void mounts_check(struct th_run *run, const json_t *rec)
 			             point);
 }
 
+static enum th_status mount_item(struct th_run *run, json_t *v)
+{
+	json_t *rec;
+
+	if (!json_is_string(v) || !(rec = parse_mount(json_string_value(v))))
+		return TH_OK;
+	return th_run_record(run, rec);
+}
+
 static enum th_status mounts_run(struct th_run *run)
 {
-	enum th_status st;
-	json_t *root, *v, *rec;
-	char *data, *name = NULL;
-	size_t len, i;
-
-	st = th_android_read(run, "mounts.json", MOUNTS_MAX, &data, &len,
-	                     &name);
-	if (st != TH_OK)
-		return st;
-	root = json_loadb(data, len, 0, NULL);
-	free(data);
-	if (!json_is_array(root)) {
-		json_decref(root);
-		st = th_run_fail(run, TH_ERR_FORMAT,
-		                 "cannot read '%s': not a JSON array", name);
-		free(name);
-		return st;
-	}
-	free(name);
-	json_array_foreach(root, i, v)
-	{
-		if (!json_is_string(v) ||
-		    !(rec = parse_mount(json_string_value(v))))
-			continue;
-		if ((st = th_run_record(run, rec)) != TH_OK)
-			break;
-	}
-	json_decref(root);
-	return st;
+	return th_android_json_array(run, "mounts.json", MOUNTS_MAX, 0,
+	                             mount_item);
 }
 
 static const struct th_artifact mounts_artifacts[] = {

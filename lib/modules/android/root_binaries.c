@@ -20,37 +20,17 @@ static void root_check(struct th_run *run, const json_t *rec)
 	             "root binary '%s' found on the device", path);
 }
 
+static enum th_status root_item(struct th_run *run, json_t *v)
+{
+	if (!json_is_string(v))
+		return TH_OK;
+	return th_run_record(run, json_pack("{sO}", "path", v));
+}
+
 static enum th_status root_run(struct th_run *run)
 {
-	enum th_status st;
-	json_t *root, *v;
-	char *data, *name = NULL;
-	size_t len, i;
-
-	st = th_android_read(run, "root_binaries.json", ROOT_MAX, &data, &len,
-	                     &name);
-	if (st != TH_OK)
-		return st;
-	root = json_loadb(data, len, 0, NULL);
-	free(data);
-	if (!json_is_array(root)) {
-		json_decref(root);
-		st = th_run_fail(run, TH_ERR_FORMAT,
-		                 "cannot read '%s': not a JSON array", name);
-		free(name);
-		return st;
-	}
-	free(name);
-	json_array_foreach(root, i, v)
-	{
-		if (!json_is_string(v))
-			continue;
-		st = th_run_record(run, json_pack("{sO}", "path", v));
-		if (st != TH_OK)
-			break;
-	}
-	json_decref(root);
-	return st;
+	return th_android_json_array(run, "root_binaries.json", ROOT_MAX, 0,
+	                             root_item);
 }
 
 static const struct th_artifact root_artifacts[] = {

@@ -73,31 +73,23 @@ static void table_rows(struct th_run *run, struct th_sqlite *db,
 	sqlite3_finalize(s);
 }
 
-static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
+static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
+                              const struct th_file *f, void *ctx)
 {
 	struct walk *w = ctx;
-	struct th_sqlite *db = NULL;
-	struct th_err err = {0};
 	size_t i;
 
-	if (th_sqlite_open(f->local_path, &db, &err) != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
-		return 0;
-	}
 	for (i = 0; i < 3; i++)
 		table_rows(run, db, tables[i], f->name, w);
-	th_sqlite_close(db);
-	return w->st != TH_OK;
+	return w->st;
 }
 
 static enum th_status each_row(struct th_run *run, row_fn fn, void *ctx)
 {
 	struct walk w = {.fn = fn, .ctx = ctx, .st = TH_OK};
-	enum th_status st;
 
-	st = th_fsmod_each(run, artifacts, "keychain analytics database",
-	                   on_file, &w);
-	return st != TH_OK ? st : w.st;
+	return th_fsmod_each_db(run, artifacts, "keychain analytics database",
+	                        read_db, &w);
 }
 
 /* Steals data: the record is the plist's keys plus isodate and
@@ -119,7 +111,7 @@ static enum th_status run_analytics(struct th_run *run)
 
 static void check_analytics(struct th_run *run, const json_t *rec)
 {
-	int64_t t = th_fsmod_parse_time(th_fsmod_str(rec, "isodate"));
+	int64_t t = th_fsmod_parse_time(th_rec_str(rec, "isodate"));
 	const char *key, *v;
 	json_t *val;
 

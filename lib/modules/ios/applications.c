@@ -12,7 +12,7 @@
 #include "core/timeconv.h"
 #include "formats/plist_util.h"
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 #include "sources/ios_backup.h"
 
 static const struct th_artifact apps_artifacts[] = {
@@ -34,7 +34,7 @@ static void set_isodate(json_t *rec)
 {
 	const json_t *info =
 	        json_object_get(rec, "com.apple.iTunesStore.downloadInfo");
-	const char *s = th_sys_str(info, "purchaseDate");
+	const char *s = th_rec_str(info, "purchaseDate");
 	char buf[TH_TIME_STR_MAX];
 	size_t n;
 	int64_t t;
@@ -56,7 +56,7 @@ static const char *field(const json_t *rec, const char *key, char *buf,
 {
 	if (!json_object_get(rec, key))
 		return "";
-	return th_sys_show(rec, key, buf, size);
+	return th_rec_show(rec, key, buf, size);
 }
 
 static void app_event(struct th_run *run, const json_t *rec)
@@ -69,7 +69,7 @@ static void app_event(struct th_run *run, const json_t *rec)
 	         field(rec, "bundleShortVersionString", b[1], sizeof(b[1])),
 	         field(rec, "artistName", b[2], sizeof(b[2])),
 	         field(rec, "sourceApp", b[3], sizeof(b[3])));
-	th_run_event(run, th_sys_time(rec, "isodate"), "app_installed", desc);
+	th_run_event(run, th_rec_time(rec, "isodate"), "app_installed", desc);
 }
 
 static json_t *sha256_hex(const uint8_t *p, size_t n)
@@ -106,7 +106,7 @@ static void merge_metadata(struct th_run *run, json_t *rec, const uint8_t *p,
 		           err.msg);
 		return;
 	}
-	j = th_sys_plist_json(run, meta, what);
+	j = th_evplist_json(run, meta, what);
 	if (json_is_object(j))
 		json_object_update(rec, j);
 	json_decref(j);
@@ -130,13 +130,13 @@ static int on_app(void *ctx, const char *bundle, plist_t app)
 		a->st = TH_ERR_NOMEM;
 		return 1;
 	}
-	th_sys_set(rec, "name", th_json_string(bundle));
+	th_rec_set(rec, "name", th_json_string(bundle));
 	p = th_plist_dict_data(app, "iTunesMetadata", &n);
 	merge_metadata(a->run, rec, p, n, bundle);
 	set_isodate(rec);
 	p = th_plist_dict_data(app, "PlaceholderIcon", &n);
 	if (p)
-		th_sys_set(rec, "icon_sha256", sha256_hex(p, n));
+		th_rec_set(rec, "icon_sha256", sha256_hex(p, n));
 	app_event(a->run, rec);
 	a->n++;
 	a->st = th_run_record(a->run, rec);
@@ -157,7 +157,7 @@ static enum th_status apps_backup(struct th_run *run, struct th_backup *b)
 	if (plist_get_node_type(apps) != PLIST_DICT)
 		th_run_log(run, TH_LOG_DEBUG, "%s",
 		           "Info.plist has no Applications: no data");
-	th_sys_dict_each(apps, on_app, &a);
+	th_evplist_dict_each(apps, on_app, &a);
 	th_run_log(run, TH_LOG_INFO, "%zu applications in Info.plist", a.n);
 	return a.st;
 }
@@ -180,7 +180,7 @@ static enum th_status metadata_file(struct th_run *run, const struct th_file *f,
 	if (!rec)
 		return TH_ERR_NOMEM;
 	/* MVT keeps an app whose metadata it cannot parse: so do we. */
-	th_sys_set(rec, "file_path", th_json_string(f->name));
+	th_rec_set(rec, "file_path", th_json_string(f->name));
 	set_isodate(rec);
 	app_event(run, rec);
 	return th_run_record(run, rec) == TH_ERR_NOMEM ? TH_ERR_NOMEM : TH_OK;
@@ -192,14 +192,14 @@ static enum th_status apps_run(struct th_run *run)
 
 	if (b)
 		return apps_backup(run, b);
-	return th_sys_each_file(run, apps_artifacts, "iTunesMetadata.plist",
-	                        metadata_file, NULL);
+	return th_evfile_each_err(run, apps_artifacts, "iTunesMetadata.plist",
+	                          metadata_file, NULL);
 }
 
 static void apps_check(struct th_run *run, const json_t *rec)
 {
-	const char *id = th_sys_str(rec, "softwareVersionBundleId");
-	const char *src = th_sys_str(rec, "sourceApp");
+	const char *id = th_rec_str(rec, "softwareVersionBundleId");
+	const char *src = th_rec_str(rec, "sourceApp");
 	size_t i;
 
 	if (th_run_iocs(run) && !id) {
@@ -219,7 +219,7 @@ static void apps_check(struct th_run *run, const json_t *rec)
 	for (i = 0; known_installers[i]; i++)
 		if (strcmp(src, known_installers[i]) == 0)
 			return;
-	th_run_alert(run, TH_LEVEL_MEDIUM, th_sys_time(rec, "isodate"), rec,
+	th_run_alert(run, TH_LEVEL_MEDIUM, th_rec_time(rec, "isodate"), rec,
 	             NULL, src,
 	             "app '%s' was not installed from the App Store or MDM "
 	             "(sourceApp '%s'): sideloaded",

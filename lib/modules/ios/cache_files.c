@@ -52,51 +52,42 @@ static enum th_status rows(struct th_run *run, sqlite3_stmt *s,
 			json_object_set_new(rec, names[i], value(s, i));
 		snprintf(desc, sizeof(desc), "%s recorded visit to URL %.1500s",
 		         file,
-		         th_fsmod_str(rec, "url") ? th_fsmod_str(rec, "url")
-		                                  : "");
+		         th_rec_str(rec, "url") ? th_rec_str(rec, "url") : "");
 		th_run_event(run,
-		             th_fsmod_parse_time(th_fsmod_str(rec, "isodate")),
+		             th_fsmod_parse_time(th_rec_str(rec, "isodate")),
 		             "cache_response", desc);
 		st = th_run_record(run, rec);
 	}
 	return st;
 }
 
-static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
+static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
+                              const struct th_file *f, void *ctx)
 {
-	enum th_status *st = ctx;
-	struct th_sqlite *db = NULL;
-	struct th_err err = {0};
+	enum th_status st = TH_OK;
 	sqlite3_stmt *s = NULL;
 
-	if (th_sqlite_open(f->local_path, &db, &err) != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
-		return 0;
-	}
+	(void)ctx;
 	if (sqlite3_prepare_v2(db->db, sql, -1, &s, NULL) == SQLITE_OK) {
-		*st = rows(run, s, f->name);
+		st = rows(run, s, f->name);
 		sqlite3_finalize(s);
 	} else {
 		th_run_log(run, TH_LOG_DEBUG, "'%s': no cfurl_cache_response",
 		           f->name);
 	}
-	th_sqlite_close(db);
-	return *st != TH_OK;
+	return st;
 }
 
 static enum th_status run_cache(struct th_run *run)
 {
-	enum th_status st = TH_OK, walk;
-
-	walk = th_fsmod_each(run, artifacts, "Cache.db", on_file, &st);
-	return walk != TH_OK ? walk : st;
+	return th_fsmod_each_db(run, artifacts, "Cache.db", read_db, NULL);
 }
 
 static void check_cache(struct th_run *run, const json_t *rec)
 {
-	th_run_check(run, TH_MATCH_URL, th_fsmod_str(rec, "url"),
+	th_run_check(run, TH_MATCH_URL, th_rec_str(rec, "url"),
 	             TH_LEVEL_CRITICAL,
-	             th_fsmod_parse_time(th_fsmod_str(rec, "isodate")), rec);
+	             th_fsmod_parse_time(th_rec_str(rec, "isodate")), rec);
 }
 
 const struct th_module th_mod_cache_files = {

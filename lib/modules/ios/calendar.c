@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 static const struct th_artifact calendar_artifacts[] = {
         {.backup_domain = "HomeDomain",
@@ -58,29 +58,29 @@ static void calendar_events(struct th_run *run, const json_t *rec)
 
 	snprintf(desc, sizeof(desc),
 	         "Calendar event %s (%s) (invitation by %s)",
-	         th_sys_show(rec, "summary", b[0], sizeof(b[0])),
-	         th_sys_show(rec, "description", b[1], sizeof(b[1])),
-	         th_sys_show(rec, "participant_email", b[2], sizeof(b[2])));
+	         th_rec_show(rec, "summary", b[0], sizeof(b[0])),
+	         th_rec_show(rec, "description", b[1], sizeof(b[1])),
+	         th_rec_show(rec, "participant_email", b[2], sizeof(b[2])));
 	/* MVT emits one event per time field, equal times included. */
 	for (k = calendar_times; *k; k++)
-		th_run_event(run, th_sys_time(rec, *k), *k, desc);
+		th_run_event(run, th_rec_time(rec, *k), *k, desc);
 }
 
 static int64_t calendar_time(const json_t *rec)
 {
-	int64_t t = th_sys_time(rec, "start_date");
+	int64_t t = th_rec_time(rec, "start_date");
 
-	return t != TH_TIME_NONE ? t : th_sys_time(rec, "creation_date");
+	return t != TH_TIME_NONE ? t : th_rec_time(rec, "creation_date");
 }
 
 static void calendar_check(struct th_run *run, const json_t *rec)
 {
-	const char *summary = th_sys_str(rec, "summary"),
-	           *description = th_sys_str(rec, "description");
+	const char *summary = th_rec_str(rec, "summary"),
+	           *description = th_rec_str(rec, "description");
 	char uuid[128];
 
 	if (th_run_check(run, TH_MATCH_EMAIL,
-	                 th_sys_str(rec, "participant_email"),
+	                 th_rec_str(rec, "participant_email"),
 	                 TH_LEVEL_CRITICAL, calendar_time(rec), rec))
 		return;
 	if (summary && description && strcmp(summary, "Meeting") == 0 &&
@@ -89,28 +89,18 @@ static void calendar_check(struct th_run *run, const json_t *rec)
 		             summary,
 		             "calendar event 'Meeting' described 'Notes' (%s): "
 		             "the trace of QuaDream's calendar exploit",
-		             th_sys_show(rec, "uuid", uuid, sizeof(uuid)));
+		             th_rec_show(rec, "uuid", uuid, sizeof(uuid)));
 }
 
-static enum th_status calendar_file(struct th_run *run, const struct th_file *f,
-                                    void *ctx, struct th_err *err)
-{
-	const struct th_sys_query q = {.sql = calendar_sql,
-	                               .cocoa = calendar_times,
-	                               .events = calendar_events};
-	enum th_status st;
-	size_t n = 0;
-
-	(void)ctx;
-	st = th_sys_sql_records(run, f, &q, &n, err);
-	th_run_log(run, TH_LOG_INFO, "%zu calendar items in %s", n, f->name);
-	return st;
-}
+static const struct th_evdb_query calendar_query = {.sql = calendar_sql,
+                                                    .cocoa = calendar_times,
+                                                    .events = calendar_events};
 
 static enum th_status calendar_run(struct th_run *run)
 {
-	return th_sys_each_file(run, calendar_artifacts, "Calendar.sqlitedb",
-	                        calendar_file, NULL);
+	return th_evdb_each_records(run, calendar_artifacts,
+	                            "Calendar.sqlitedb", &calendar_query,
+	                            "calendar items");
 }
 
 const struct th_module th_mod_calendar = {

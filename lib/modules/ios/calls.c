@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 static const struct th_artifact calls_artifacts[] = {
         {.backup_domain = "HomeDomain",
@@ -27,30 +27,20 @@ static void calls_events(struct th_run *run, const json_t *rec)
 	char desc[1024], num[256], prov[128], dur[64];
 
 	snprintf(desc, sizeof(desc), "From %s using %s during %s seconds",
-	         th_sys_show(rec, "number", num, sizeof(num)),
-	         th_sys_show(rec, "provider", prov, sizeof(prov)),
-	         th_sys_show(rec, "duration", dur, sizeof(dur)));
-	th_run_event(run, th_sys_time(rec, "isodate"), "call", desc);
+	         th_rec_show(rec, "number", num, sizeof(num)),
+	         th_rec_show(rec, "provider", prov, sizeof(prov)),
+	         th_rec_show(rec, "duration", dur, sizeof(dur)));
+	th_run_event(run, th_rec_time(rec, "isodate"), "call", desc);
 }
 
-static enum th_status calls_file(struct th_run *run, const struct th_file *f,
-                                 void *ctx, struct th_err *err)
-{
-	const struct th_sys_query q = {
-	        .sql = calls_sql, .cocoa = calls_times, .events = calls_events};
-	enum th_status st;
-	size_t n = 0;
-
-	(void)ctx;
-	st = th_sys_sql_records(run, f, &q, &n, err);
-	th_run_log(run, TH_LOG_INFO, "%zu calls in %s", n, f->name);
-	return st;
-}
+static const struct th_evdb_query calls_query = {
+        .sql = calls_sql, .cocoa = calls_times, .events = calls_events};
 
 static enum th_status calls_run(struct th_run *run)
 {
-	return th_sys_each_file(run, calls_artifacts, "CallHistory.storedata",
-	                        calls_file, NULL);
+	return th_evdb_each_records(run, calls_artifacts,
+	                            "CallHistory.storedata", &calls_query,
+	                            "calls");
 }
 
 const struct th_module th_mod_calls = {

@@ -16,15 +16,13 @@ static const struct th_artifact artifacts[] = {
         {0},
 };
 
-static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
+static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
+                           void *arg)
 {
 	int64_t t = th_evdb_webkit(stmt, 3);
-	json_t *rec = json_object();
 	char desc[8192];
 
 	(void)arg;
-	if (!rec)
-		return TH_ERR_NOMEM;
 	json_object_set_new(rec, "id", th_evdb_value(stmt, 0));
 	json_object_set_new(rec, "url", th_evdb_value(stmt, 1));
 	json_object_set_new(rec, "visit_id", th_evdb_value(stmt, 2));
@@ -38,40 +36,37 @@ static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
 	         (long long)sqlite3_column_int64(stmt, 2),
 	         (long long)sqlite3_column_int64(stmt, 4));
 	th_run_event(run, t, "visit", desc);
-	return th_run_record(run, rec);
+	return TH_OK;
 }
 
-static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
-                              const struct th_file *file, void *arg)
+static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 {
 	enum th_status st;
-	struct th_buf sql;
 
-	(void)arg;
-	if (!th_sqlite_has_table(db->db, "urls") ||
-	    !th_sqlite_has_table(db->db, "visits")) {
-		th_run_log(run, TH_LOG_DEBUG, "%s: no urls/visits tables",
-		           file->name);
-		return TH_OK;
-	}
-	th_buf_init(&sql, 4096);
-	st = th_buf_adds(&sql, "SELECT urls.id, urls.url, visits.id, "
-	                       "visits.visit_time");
+	st = th_buf_adds(sql, "SELECT urls.id, urls.url, visits.id, "
+	                      "visits.visit_time");
 	if (st == TH_OK)
-		st = th_evdb_col(&sql, db->db, "visits", "from_visit",
-		                 "from_visit", 1);
+		st = th_evdb_col(sql, db, "visits", "from_visit", "from_visit",
+		                 1);
 	if (st == TH_OK)
-		st = th_buf_adds(&sql, " FROM urls JOIN visits ON visits.url "
-		                       "= urls.id ORDER BY visits.visit_time");
-	if (st == TH_OK)
-		st = th_evdb_rows(run, db, th_buf_str(&sql), on_row, NULL);
-	th_buf_free(&sql);
+		st = th_buf_adds(sql, " FROM urls JOIN visits ON visits.url "
+		                      "= urls.id ORDER BY visits.visit_time");
 	return st;
 }
 
+static const struct th_evdb_need need[] = {
+        {.table = "urls"}, {.table = "visits"}, {0}};
+
+static const struct th_evdb_select visits = {
+        .need = need,
+        .missing = "urls/visits tables",
+        .build = build_sql,
+        .fill = fill,
+};
+
 static enum th_status chrome_history_run(struct th_run *run)
 {
-	return th_evdb_each(run, artifacts, "Chrome History", read_db, NULL);
+	return th_evdb_each_select(run, artifacts, "Chrome History", &visits);
 }
 
 static void chrome_history_check(struct th_run *run, const json_t *rec)

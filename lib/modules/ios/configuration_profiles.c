@@ -8,7 +8,7 @@
 
 #include "core/jsonutil.h"
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 #define PROFILES_DOMAIN                                                        \
 	"SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
@@ -56,11 +56,11 @@ static void profile_event(struct th_run *run, const json_t *rec)
 	char desc[2048], b[4][512];
 
 	snprintf(desc, sizeof(desc), "%s installed: %s - %s: %s",
-	         th_sys_show(p, "PayloadType", b[0], sizeof(b[0])),
-	         th_sys_show(p, "PayloadUUID", b[1], sizeof(b[1])),
-	         th_sys_show(p, "PayloadDisplayName", b[2], sizeof(b[2])),
-	         th_sys_show(p, "PayloadDescription", b[3], sizeof(b[3])));
-	th_run_event(run, th_sys_time(rec, "install_date"),
+	         th_rec_show(p, "PayloadType", b[0], sizeof(b[0])),
+	         th_rec_show(p, "PayloadUUID", b[1], sizeof(b[1])),
+	         th_rec_show(p, "PayloadDisplayName", b[2], sizeof(b[2])),
+	         th_rec_show(p, "PayloadDescription", b[3], sizeof(b[3])));
+	th_run_event(run, th_rec_time(rec, "install_date"),
 	             "configuration_profile_install", desc);
 }
 
@@ -72,8 +72,8 @@ static enum th_status profile_file(struct th_run *run, const struct th_file *f,
 	size_t *n = ctx;
 
 	/* MVT keeps a profile it cannot parse, with an empty plist. */
-	if (th_sys_plist(f, &root, err) == TH_OK)
-		p = th_sys_plist_json(run, root, f->name);
+	if (th_evplist_read(f, &root, err) == TH_OK)
+		p = th_evplist_json(run, root, f->name);
 	plist_free(root);
 	if (!json_is_object(p)) {
 		json_decref(p);
@@ -85,14 +85,14 @@ static enum th_status profile_file(struct th_run *run, const struct th_file *f,
 		json_decref(p);
 		return TH_ERR_NOMEM;
 	}
-	th_sys_set(rec, "file_id", file_id_of(f));
-	th_sys_set(rec, "relative_path", th_json_string(f->relative_path));
-	th_sys_set(rec, "domain", th_json_string(f->domain));
-	th_sys_set(rec, "install_date",
+	th_rec_set(rec, "file_id", file_id_of(f));
+	th_rec_set(rec, "relative_path", th_json_string(f->relative_path));
+	th_rec_set(rec, "domain", th_json_string(f->domain));
+	th_rec_set(rec, "install_date",
 	           json_is_string(json_object_get(p, "InstallDate"))
 	                   ? json_incref(json_object_get(p, "InstallDate"))
 	                   : json_null());
-	th_sys_set(rec, "plist", p);
+	th_rec_set(rec, "plist", p);
 	profile_event(run, rec);
 	(*n)++;
 	/* A profile that cannot be parsed is still a record (MVT's). */
@@ -104,8 +104,8 @@ static enum th_status profiles_run(struct th_run *run)
 	enum th_status st;
 	size_t n = 0;
 
-	st = th_sys_each_file(run, profiles_artifacts, "configuration profile",
-	                      profile_file, &n);
+	st = th_evfile_each_err(run, profiles_artifacts,
+	                        "configuration profile", profile_file, &n);
 	if (st == TH_OK)
 		th_run_log(run, TH_LOG_INFO, "%zu configuration profiles", n);
 	return st;
@@ -116,20 +116,20 @@ static void profiles_check(struct th_run *run, const json_t *rec)
 	const json_t *p = json_object_get(rec, "plist");
 	const json_t *first =
 	        json_array_get(json_object_get(p, "PayloadContent"), 0);
-	const char *type = th_sys_str(first, "PayloadType");
-	int64_t t = th_sys_time(rec, "install_date");
+	const char *type = th_rec_str(first, "PayloadType");
+	int64_t t = th_rec_time(rec, "install_date");
 	char name[512];
 
-	if (!th_sys_str(p, "PayloadUUID"))
+	if (!th_rec_str(p, "PayloadUUID"))
 		return;
-	if (th_run_check(run, TH_MATCH_PROFILE_ID, th_sys_str(p, "PayloadUUID"),
+	if (th_run_check(run, TH_MATCH_PROFILE_ID, th_rec_str(p, "PayloadUUID"),
 	                 TH_LEVEL_CRITICAL, t, rec))
 		return;
 	if (type && strcmp(type, NOTIFICATION_SETTINGS) == 0)
 		th_run_alert(run, TH_LEVEL_MEDIUM, t, rec, NULL, type,
 		             "configuration profile '%s' sets notification "
 		             "settings first (%s): it may hide notifications",
-		             th_sys_show(p, "PayloadDisplayName", name,
+		             th_rec_show(p, "PayloadDisplayName", name,
 		                         sizeof(name)),
 		             NOTIFICATION_SETTINGS);
 }

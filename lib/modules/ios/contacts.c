@@ -1,7 +1,7 @@
 /* contacts: the address book (AddressBook.sqlitedb), one record per
  * value of a person (numbers, e-mails). Records only. */
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 static const struct th_artifact contacts_artifacts[] = {
         {.backup_domain = "HomeDomain",
@@ -20,23 +20,13 @@ static const char *const contacts_sql[] = {
         NULL,
 };
 
-static enum th_status contacts_file(struct th_run *run, const struct th_file *f,
-                                    void *ctx, struct th_err *err)
-{
-	const struct th_sys_query q = {.sql = contacts_sql};
-	enum th_status st;
-	size_t n = 0;
-
-	(void)ctx;
-	st = th_sys_sql_records(run, f, &q, &n, err);
-	th_run_log(run, TH_LOG_INFO, "%zu contact values in %s", n, f->name);
-	return st;
-}
+static const struct th_evdb_query contacts_query = {.sql = contacts_sql};
 
 static enum th_status contacts_run(struct th_run *run)
 {
-	return th_sys_each_file(run, contacts_artifacts, "AddressBook.sqlitedb",
-	                        contacts_file, NULL);
+	return th_evdb_each_records(run, contacts_artifacts,
+	                            "AddressBook.sqlitedb", &contacts_query,
+	                            "contact values");
 }
 
 const struct th_module th_mod_contacts = {

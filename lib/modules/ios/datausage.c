@@ -10,7 +10,7 @@
 #include "core/timeconv.h"
 #include "modules/ios/fsmod.h"
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 /* Deleted-process alerts are one per missing key; a hostile database
  * with keys 1 and 2^62 must not raise billions. */
@@ -24,25 +24,6 @@ static const struct th_artifact du_artifacts[] = {
         {0},
 };
 
-#define DU_SELECT(wifi)                                                        \
-	"SELECT p.ZFIRSTTIMESTAMP AS first_isodate, p.ZTIMESTAMP AS isodate, " \
-	"p.ZPROCNAME AS proc_name, p.ZBUNDLENAME AS bundle_id, p.Z_PK AS "     \
-	"proc_id, " wifi ", l.ZWWANIN AS wwan_in, l.ZWWANOUT AS wwan_out, "    \
-	"l.Z_PK AS live_id, l.ZHASPROCESS AS live_proc_id, "                   \
-	"COALESCE(l.ZTIMESTAMP, p.ZFIRSTTIMESTAMP) AS live_isodate "           \
-	"FROM ZLIVEUSAGE l LEFT JOIN ZPROCESS p ON l.ZHASPROCESS = p.Z_PK "    \
-	"UNION ALL SELECT ZFIRSTTIMESTAMP, ZTIMESTAMP, ZPROCNAME, "            \
-	"ZBUNDLENAME, Z_PK, NULL, NULL, NULL, NULL, NULL, NULL, "              \
-	"ZFIRSTTIMESTAMP FROM ZPROCESS WHERE Z_PK NOT IN (SELECT "             \
-	"ZHASPROCESS FROM ZLIVEUSAGE WHERE ZHASPROCESS IS NOT NULL)"
-
-static const char *const du_sql[] = {
-        DU_SELECT("l.ZWIFIIN AS wifi_in, l.ZWIFIOUT AS wifi_out"),
-        /* Recent iOS has no Wi-Fi columns. */
-        DU_SELECT("NULL AS wifi_in, NULL AS wifi_out"),
-        NULL,
-};
-
 static const char *const du_times[] = {"first_isodate", "isodate",
                                        "live_isodate", NULL};
 
@@ -51,37 +32,25 @@ static void du_events(struct th_run *run, const json_t *rec)
 	char data[1024], desc[1280], b[5][256];
 
 	snprintf(data, sizeof(data), "%s (Bundle ID: %s, ID: %s)",
-	         th_sys_show(rec, "proc_name", b[0], sizeof(b[0])),
-	         th_sys_show(rec, "bundle_id", b[1], sizeof(b[1])),
-	         th_sys_show(rec, "proc_id", b[2], sizeof(b[2])));
+	         th_rec_show(rec, "proc_name", b[0], sizeof(b[0])),
+	         th_rec_show(rec, "bundle_id", b[1], sizeof(b[1])),
+	         th_rec_show(rec, "proc_id", b[2], sizeof(b[2])));
 	snprintf(desc, sizeof(desc), "%s WWAN IN: %s, WWAN OUT: %s", data,
-	         th_sys_show(rec, "wwan_in", b[3], sizeof(b[3])),
-	         th_sys_show(rec, "wwan_out", b[4], sizeof(b[4])));
-	th_run_event(run, th_sys_time(rec, "live_isodate"), "live_usage", desc);
+	         th_rec_show(rec, "wwan_in", b[3], sizeof(b[3])),
+	         th_rec_show(rec, "wwan_out", b[4], sizeof(b[4])));
+	th_run_event(run, th_rec_time(rec, "live_isodate"), "live_usage", desc);
 	if (json_is_null(json_object_get(rec, "live_proc_id")) ||
 	    json_is_null(json_object_get(rec, "proc_id")))
 		return;
-	th_run_event(run, th_sys_time(rec, "first_isodate"), "first_usage",
+	th_run_event(run, th_rec_time(rec, "first_isodate"), "first_usage",
 	             data);
-	th_run_event(run, th_sys_time(rec, "isodate"), "current_usage", data);
-}
-
-static double traffic(const json_t *rec)
-{
-	static const char *const keys[] = {"wifi_in", "wifi_out", "wwan_in",
-	                                   "wwan_out"};
-	double sum = 0;
-	size_t i;
-
-	for (i = 0; i < 4; i++)
-		sum += json_number_value(json_object_get(rec, keys[i]));
-	return sum;
+	th_run_event(run, th_rec_time(rec, "isodate"), "current_usage", data);
 }
 
 static void du_check(struct th_run *run, const json_t *rec)
 {
-	const char *name = th_sys_str(rec, "proc_name");
-	int64_t t = th_sys_time(rec, "first_isodate");
+	const char *name = th_rec_str(rec, "proc_name");
+	int64_t t = th_rec_time(rec, "first_isodate");
 
 	/* A usage row whose process is gone has no name to check. */
 	if (!name || json_is_null(json_object_get(rec, "proc_id")))
@@ -92,9 +61,9 @@ static void du_check(struct th_run *run, const json_t *rec)
 	if (th_run_check(run, TH_MATCH_PROCESS, name, TH_LEVEL_CRITICAL, t,
 	                 rec))
 		return;
-	if (strcmp(name, "BackupAgent") == 0 && traffic(rec) > 0)
+	if (strcmp(name, "BackupAgent") == 0 && th_usage_traffic(rec) > 0)
 		th_run_alert(run, TH_LEVEL_MEDIUM,
-		             th_sys_time(rec, "live_isodate"), rec, NULL, name,
+		             th_rec_time(rec, "live_isodate"), rec, NULL, name,
 		             "%s",
 		             "BackupAgent used the network: the Operation "
 		             "Triangulation marker (the legitimate binary is "
@@ -109,12 +78,8 @@ static void check_orphans(struct th_run *run, struct th_sqlite *db)
 	json_t *rec;
 	int64_t id, t;
 
-	if (sqlite3_prepare_v2(db->db,
-	                       "SELECT ZHASPROCESS, MIN(ZTIMESTAMP), COUNT(*) "
-	                       "FROM ZLIVEUSAGE WHERE ZHASPROCESS IS NOT NULL "
-	                       "AND ZHASPROCESS NOT IN (SELECT Z_PK FROM "
-	                       "ZPROCESS) GROUP BY ZHASPROCESS",
-	                       -1, &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->db, th_usage_orphans_sql, -1, &stmt, NULL) !=
+	    SQLITE_OK)
 		return;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		id = sqlite3_column_int64(stmt, 0);
@@ -196,17 +161,17 @@ static void check_gaps(struct th_run *run, struct th_sqlite *db)
 static enum th_status du_file(struct th_run *run, const struct th_file *f,
                               void *ctx, struct th_err *err)
 {
-	const struct th_sys_query q = {
-	        .sql = du_sql, .cocoa = du_times, .events = du_events};
+	const struct th_evdb_query q = {
+	        .sql = th_usage_sql, .cocoa = du_times, .events = du_events};
 	struct th_sqlite *db = NULL;
 	enum th_status st;
 	size_t n = 0;
 
 	(void)ctx;
-	st = th_sys_sql_open(f, &db, err);
+	st = th_evdb_open(f, &db, err);
 	if (st != TH_OK)
 		return st;
-	st = th_sys_sql_records_db(run, f, db, &q, &n, err);
+	st = th_evdb_records_db(run, f, db, &q, &n, err);
 	check_orphans(run, db);
 	check_gaps(run, db);
 	th_sqlite_close(db);
@@ -217,8 +182,8 @@ static enum th_status du_file(struct th_run *run, const struct th_file *f,
 
 static enum th_status du_run(struct th_run *run)
 {
-	return th_sys_each_file(run, du_artifacts, "DataUsage.sqlite", du_file,
-	                        NULL);
+	return th_evfile_each_err(run, du_artifacts, "DataUsage.sqlite",
+	                          du_file, NULL);
 }
 
 const struct th_module th_mod_datausage = {

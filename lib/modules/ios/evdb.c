@@ -1,18 +1,30 @@
 /* Walking an artifact's files through the source and reading SQLite
- * evidence rows into records (see evdb.h). */
-#include <math.h>
-#include <stdlib.h>
+ * evidence statements (see evdb.h). */
+#include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
-#include "core/jsonutil.h"
-#include "core/timeconv.h"
 #include "modules/ios/evdb.h"
 
-/* A blob larger than this is left out of a record (base64 would make a
- * record of hundreds of megabytes from one cell). */
-#define BLOB_MAX ((size_t)16 << 20)
+void th_evfile_find_all(struct th_run *run, const struct th_artifact *arts,
+                        const char *what, th_file_fn visit, void *ctx,
+                        const int *stop)
+{
+	struct th_err err = {0};
+	enum th_status st;
+
+	for (; arts && !th_artifact_is_end(arts) && !*stop; arts++) {
+		st = th_source_find(th_run_source(run), arts, visit, ctx, &err);
+		if (st == TH_OK || st == TH_ERR_NOTFOUND)
+			continue;
+		if (what)
+			th_run_log(run, TH_LOG_WARN, "cannot look for %s: %s",
+			           what, err.msg);
+		else
+			th_run_log(run, TH_LOG_WARN, "%s", err.msg);
+	}
+}
+
+/* --- files whose callback logs its own errors --- */
 
 struct walk {
 	struct th_run *run;
@@ -21,14 +33,8 @@ struct walk {
 	void *ctx;
 	size_t found, bad;
 	enum th_status st;
-	struct th_err first;
+	int stop;
 };
-
-static int is_end(const struct th_artifact *a)
-{
-	return !a->backup_domain && !a->backup_path && !a->fs_glob &&
-	       !a->sysdiag_glob && !a->android_glob;
-}
 
 static int visit(void *ctx, const struct th_file *file)
 {
@@ -44,23 +50,9 @@ static int visit(void *ctx, const struct th_file *file)
 	}
 	if (st != TH_OK) {
 		w->st = st;
-		return 1;
+		w->stop = 1;
 	}
-	return 0;
-}
-
-static enum th_status walk_all(struct th_run *run,
-                               const struct th_artifact *arts, struct walk *w)
-{
-	struct th_err err = {0};
-	enum th_status st;
-
-	for (; arts && !is_end(arts) && w->st == TH_OK; arts++) {
-		st = th_source_find(th_run_source(run), arts, visit, w, &err);
-		if (st != TH_OK && st != TH_ERR_NOTFOUND)
-			th_run_log(run, TH_LOG_WARN, "%s", err.msg);
-	}
-	return w->st;
+	return w->stop;
 }
 
 enum th_status th_evfile_each(struct th_run *run,
@@ -68,10 +60,10 @@ enum th_status th_evfile_each(struct th_run *run,
                               th_evfile_fn fn, void *ctx)
 {
 	struct walk w = {.run = run, .fn = fn, .ctx = ctx, .st = TH_OK};
-	enum th_status st = walk_all(run, arts, &w);
 
-	if (st != TH_OK)
-		return st;
+	th_evfile_find_all(run, arts, NULL, visit, &w, &w.stop);
+	if (w.st != TH_OK)
+		return w.st;
 	if (w.found == 0)
 		return th_run_fail(run, TH_ERR_NOTFOUND,
 		                   "no %s in the evidence", what);
@@ -91,9 +83,9 @@ static enum th_status open_then(struct th_run *run, const struct th_file *file,
 	struct th_err err = {0};
 	enum th_status st;
 
-	st = th_sqlite_open(file->local_path, &db, &err);
+	st = th_evdb_open(file, &db, &err);
 	if (st != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s: %s", file->name, err.msg);
+		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
 		return st == TH_ERR_NOMEM ? st : TH_ERR_FORMAT;
 	}
 	st = w->dbfn(run, db, file, w->ctx);
@@ -107,6 +99,85 @@ enum th_status th_evdb_each(struct th_run *run, const struct th_artifact *arts,
 	struct walk inner = {.run = run, .dbfn = fn, .ctx = ctx};
 
 	return th_evfile_each(run, arts, what, open_then, &inner);
+}
+
+/* --- files whose callback hands its error back --- */
+
+struct err_walk {
+	struct th_run *run;
+	th_evfile_err_fn fn;
+	void *ctx;
+	size_t found, bad;
+	enum th_status st;
+	int stop;
+	struct th_err last; /* the last bad file's message, not yet shown */
+};
+
+static int visit_err(void *ctx, const struct th_file *f)
+{
+	struct err_walk *w = ctx;
+	struct th_err err = {0};
+	enum th_status st;
+
+	w->found++;
+	st = w->fn(w->run, f, w->ctx, &err);
+	if (st == TH_ERR_NOMEM) {
+		w->st = st;
+		w->stop = 1;
+	} else if (st != TH_OK) {
+		/* Shown when the walk ends: as the module's error if no
+		 * file could be read, else as a warning. */
+		if (w->last.status != TH_OK)
+			th_run_log(w->run, TH_LOG_WARN, "%s", w->last.msg);
+		th_err_copy(&w->last, &err);
+		if (w->last.status == TH_OK)
+			w->last.status = st;
+		w->bad++;
+	}
+	return w->stop;
+}
+
+enum th_status th_evfile_each_err(struct th_run *run,
+                                  const struct th_artifact *arts,
+                                  const char *what, th_evfile_err_fn fn,
+                                  void *ctx)
+{
+	struct err_walk w = {.run = run, .fn = fn, .ctx = ctx, .st = TH_OK};
+
+	th_evfile_find_all(run, arts, what, visit_err, &w, &w.stop);
+	if (w.st != TH_OK)
+		return w.st;
+	if (!w.found)
+		return th_run_fail(run, TH_ERR_NOTFOUND,
+		                   "no %s in the evidence", what);
+	if (w.bad == w.found)
+		return th_run_fail(run, w.last.status, "%s", w.last.msg);
+	if (w.bad)
+		th_run_log(run, TH_LOG_WARN, "%s", w.last.msg);
+	return TH_OK;
+}
+
+/* --- opening and statements --- */
+
+enum th_status th_evdb_name_err(struct th_err *err, enum th_status st,
+                                const char *name, const char *suffix)
+{
+	char msg[TH_ERR_MSG_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	return th_err_set(err, st, "%s: %s%s", name, msg, suffix);
+}
+
+enum th_status th_evdb_open(const struct th_file *f, struct th_sqlite **db,
+                            struct th_err *err)
+{
+	enum th_status st;
+
+	*db = NULL;
+	st = th_sqlite_open(f->local_path, db, err);
+	if (st != TH_OK)
+		th_evdb_name_err(err, st, f->name, "");
+	return st;
 }
 
 enum th_status th_evdb_col(struct th_buf *sql, sqlite3 *db, const char *table,
@@ -161,114 +232,4 @@ enum th_status th_evdb_rows(struct th_run *run, struct th_sqlite *db,
 		st = fn(run, stmt, ctx);
 	sqlite3_finalize(stmt);
 	return st;
-}
-
-static json_t *blob_json(const void *p, size_t n)
-{
-	unsigned char *out;
-	json_t *j;
-
-	if (n > BLOB_MAX)
-		return json_null();
-	out = malloc(4 * ((n + 2) / 3) + 1);
-	if (!out)
-		return NULL;
-	EVP_EncodeBlock(out, p ? p : (const void *)"", (int)n);
-	j = json_string((const char *)out);
-	free(out);
-	return j;
-}
-
-json_t *th_evdb_value(sqlite3_stmt *stmt, int i)
-{
-	double d;
-
-	switch (sqlite3_column_type(stmt, i)) {
-	case SQLITE_INTEGER:
-		return json_integer((json_int_t)sqlite3_column_int64(stmt, i));
-	case SQLITE_FLOAT:
-		d = sqlite3_column_double(stmt, i);
-		return isfinite(d) ? json_real(d) : json_null();
-	case SQLITE_TEXT:
-		return th_json_stringn(
-		        (const char *)sqlite3_column_text(stmt, i),
-		        (size_t)sqlite3_column_bytes(stmt, i));
-	case SQLITE_BLOB:
-		return blob_json(sqlite3_column_blob(stmt, i),
-		                 (size_t)sqlite3_column_bytes(stmt, i));
-	default:
-		return json_null();
-	}
-}
-
-enum th_status th_evdb_row_json(sqlite3_stmt *stmt, json_t *rec)
-{
-	int i, n = sqlite3_column_count(stmt);
-	const char *name;
-	json_t *v;
-
-	for (i = 0; i < n; i++) {
-		name = sqlite3_column_name(stmt, i);
-		v = th_evdb_value(stmt, i);
-		if (!name || !v) {
-			json_decref(v);
-			return TH_ERR_NOMEM;
-		}
-		/* A column name that is not UTF-8 (a crafted schema) cannot
-		 * be a JSON key: that column is left out (jansson frees v). */
-		json_object_set_new(rec, name, v);
-	}
-	return TH_OK;
-}
-
-int64_t th_evtime_cocoa(double v)
-{
-	if (!isfinite(v) || v == 0)
-		return TH_TIME_NONE;
-	/* Seconds since 2001 stay below 1e10 until the year 2318. */
-	if (fabs(v) > 1e11)
-		v /= 1e9;
-	return th_time_from_cocoa(v);
-}
-
-int64_t th_evtime_unix_us(int64_t us)
-{
-	if (us == 0)
-		return TH_TIME_NONE;
-	/* Through th_time_from_unix for its range checks. */
-	return th_time_from_unix((double)(us / 1000000)) == TH_TIME_NONE
-	               ? TH_TIME_NONE
-	               : us;
-}
-
-int64_t th_evdb_cocoa(sqlite3_stmt *stmt, int i)
-{
-	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
-		return TH_TIME_NONE;
-	return th_evtime_cocoa(sqlite3_column_double(stmt, i));
-}
-
-int64_t th_evdb_webkit(sqlite3_stmt *stmt, int i)
-{
-	int64_t v = sqlite3_column_int64(stmt, i);
-
-	if (sqlite3_column_type(stmt, i) == SQLITE_NULL || v == 0)
-		return TH_TIME_NONE;
-	return th_time_from_webkit(v);
-}
-
-int64_t th_evdb_unix(sqlite3_stmt *stmt, int i)
-{
-	double v = sqlite3_column_double(stmt, i);
-
-	if (sqlite3_column_type(stmt, i) == SQLITE_NULL || v == 0)
-		return TH_TIME_NONE;
-	return th_time_from_unix(v);
-}
-
-const char *th_evdb_text(sqlite3_stmt *stmt, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(stmt, i);
-
-	return s ? s : "";
 }

@@ -40,34 +40,10 @@ static enum th_status run_filesystem(struct th_run *run)
 	return st;
 }
 
-/* Each component of path as a process name; 1 on the first hit. */
-static int check_components(struct th_run *run, const json_t *rec,
-                            const char *path, int64_t t)
-{
-	char comp[COMPONENT_MAX];
-	const char *p = path, *slash;
-	size_t n;
-
-	for (; *p; p = *slash ? slash + 1 : slash) {
-		slash = strchr(p, '/');
-		if (!slash)
-			slash = p + strlen(p);
-		n = (size_t)(slash - p);
-		if (n == 0 || n >= sizeof(comp))
-			continue;
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		if (th_run_check(run, TH_MATCH_PROCESS, comp, TH_LEVEL_HIGH, t,
-		                 rec))
-			return 1;
-	}
-	return 0;
-}
-
 static void check_filesystem(struct th_run *run, const json_t *rec)
 {
-	const char *path = th_fsmod_str(rec, "path");
-	const char *mod = th_fsmod_str(rec, "modified");
+	const char *path = th_rec_str(rec, "path");
+	const char *mod = th_rec_str(rec, "modified");
 	int64_t t = mod ? th_time_parse(mod) : TH_TIME_NONE;
 	char abs[4096];
 	size_t len;
@@ -88,7 +64,8 @@ static void check_filesystem(struct th_run *run, const json_t *rec)
 			return;
 	}
 	if (!th_run_fast(run))
-		check_components(run, rec, path, t);
+		th_fsmod_check_components(run, rec, path, COMPONENT_MAX, NULL,
+		                          TH_LEVEL_HIGH, t);
 }
 
 const struct th_module th_mod_filesystem = {

@@ -6,15 +6,13 @@
 #include "modules/ios/evdb.h"
 #include "modules/ios/ios_modules.h"
 
-static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
+static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
+                           void *arg)
 {
 	int64_t t = th_evdb_unix(stmt, 5);
-	json_t *rec = json_object();
 	char desc[8192];
 
 	(void)arg;
-	if (!rec)
-		return TH_ERR_NOMEM;
 	json_object_set_new(rec, "id", th_evdb_value(stmt, 0));
 	json_object_set_new(rec, "url", th_evdb_value(stmt, 1));
 	json_object_set_new(rec, "width", th_evdb_value(stmt, 2));
@@ -26,10 +24,10 @@ static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
 	snprintf(desc, sizeof(desc), "Firefox favicon %s when visiting %s",
 	         th_evdb_text(stmt, 1), th_evdb_text(stmt, 7));
 	th_run_event(run, t, "firefox_history", desc);
-	return th_run_record(run, rec);
+	return TH_OK;
 }
 
-static enum th_status add_cols(struct th_buf *sql, sqlite3 *db)
+static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 {
 	static const char *const cols[] = {"width", "height", "type", "date"};
 	enum th_status st =
@@ -47,32 +45,22 @@ static enum th_status add_cols(struct th_buf *sql, sqlite3 *db)
 	return st;
 }
 
-static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
-                              const struct th_file *file, void *arg)
-{
-	enum th_status st;
-	struct th_buf sql;
+static const struct th_evdb_need need[] = {{.table = "favicons"},
+                                           {.table = "favicon_sites"},
+                                           {.table = "history"},
+                                           {0}};
 
-	(void)arg;
-	if (!th_sqlite_has_table(db->db, "favicons") ||
-	    !th_sqlite_has_table(db->db, "favicon_sites") ||
-	    !th_sqlite_has_table(db->db, "history")) {
-		th_run_log(run, TH_LOG_DEBUG, "%s: no favicon tables",
-		           file->name);
-		return TH_OK;
-	}
-	th_buf_init(&sql, 4096);
-	st = add_cols(&sql, db->db);
-	if (st == TH_OK)
-		st = th_evdb_rows(run, db, th_buf_str(&sql), on_row, NULL);
-	th_buf_free(&sql);
-	return st;
-}
+static const struct th_evdb_select favicons = {
+        .need = need,
+        .missing = "favicon tables",
+        .build = build_sql,
+        .fill = fill,
+};
 
 static enum th_status firefox_favicon_run(struct th_run *run)
 {
-	return th_evdb_each(run, th_art_firefox_db, "Firefox browser.db",
-	                    read_db, NULL);
+	return th_evdb_each_select(run, th_art_firefox_db, "Firefox browser.db",
+	                           &favicons);
 }
 
 static void firefox_favicon_check(struct th_run *run, const json_t *rec)

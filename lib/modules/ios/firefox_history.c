@@ -15,18 +15,16 @@ const struct th_artifact th_art_firefox_db[] = {
         {0},
 };
 
-static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
+static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
+                           void *arg)
 {
 	/* visits.date is µs since 1970. */
 	int64_t t = sqlite3_column_type(stmt, 1) == SQLITE_NULL
 	                    ? TH_TIME_NONE
 	                    : th_evtime_unix_us(sqlite3_column_int64(stmt, 1));
-	json_t *rec = json_object();
 	char desc[8192];
 
 	(void)arg;
-	if (!rec)
-		return TH_ERR_NOMEM;
 	json_object_set_new(rec, "id", th_evdb_value(stmt, 0));
 	json_object_set_new(rec, "isodate", th_json_time(t));
 	json_object_set_new(rec, "url", th_evdb_value(stmt, 2));
@@ -38,45 +36,41 @@ static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
 	         (long long)sqlite3_column_int64(stmt, 0),
 	         th_evdb_text(stmt, 2));
 	th_run_event(run, t, "firefox_history", desc);
-	return th_run_record(run, rec);
+	return TH_OK;
 }
 
-static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
-                              const struct th_file *file, void *arg)
+static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 {
 	enum th_status st;
-	struct th_buf sql;
 
-	(void)arg;
-	if (!th_sqlite_has_table(db->db, "visits") ||
-	    !th_sqlite_has_table(db->db, "history")) {
-		th_run_log(run, TH_LOG_DEBUG, "%s: no visits/history tables",
-		           file->name);
-		return TH_OK;
-	}
-	th_buf_init(&sql, 4096);
-	st = th_buf_adds(&sql, "SELECT visits.id, visits.date, history.url");
+	st = th_buf_adds(sql, "SELECT visits.id, visits.date, history.url");
 	if (st == TH_OK)
-		st = th_evdb_col(&sql, db->db, "history", "title", "title", 1);
+		st = th_evdb_col(sql, db, "history", "title", "title", 1);
 	if (st == TH_OK)
-		st = th_evdb_col(&sql, db->db, "visits", "is_local", "is_local",
-		                 1);
+		st = th_evdb_col(sql, db, "visits", "is_local", "is_local", 1);
 	if (st == TH_OK)
-		st = th_evdb_col(&sql, db->db, "visits", "type", "type", 1);
+		st = th_evdb_col(sql, db, "visits", "type", "type", 1);
 	if (st == TH_OK)
-		st = th_buf_adds(&sql, " FROM visits JOIN history ON "
-		                       "visits.siteID = history.id ORDER BY "
-		                       "visits.id");
-	if (st == TH_OK)
-		st = th_evdb_rows(run, db, th_buf_str(&sql), on_row, NULL);
-	th_buf_free(&sql);
+		st = th_buf_adds(sql, " FROM visits JOIN history ON "
+		                      "visits.siteID = history.id ORDER BY "
+		                      "visits.id");
 	return st;
 }
 
+static const struct th_evdb_need need[] = {
+        {.table = "visits"}, {.table = "history"}, {0}};
+
+static const struct th_evdb_select visits = {
+        .need = need,
+        .missing = "visits/history tables",
+        .build = build_sql,
+        .fill = fill,
+};
+
 static enum th_status firefox_history_run(struct th_run *run)
 {
-	return th_evdb_each(run, th_art_firefox_db, "Firefox browser.db",
-	                    read_db, NULL);
+	return th_evdb_each_select(run, th_art_firefox_db, "Firefox browser.db",
+	                           &visits);
 }
 
 static void firefox_history_check(struct th_run *run, const json_t *rec)

@@ -18,12 +18,6 @@ struct each {
 	int stop;
 };
 
-static int is_end(const struct th_artifact *a)
-{
-	return !a->backup_domain && !a->backup_path && !a->fs_glob &&
-	       !a->sysdiag_glob && !a->android_glob;
-}
-
 static int visit(void *ctx, const struct th_file *f)
 {
 	struct each *e = ctx;
@@ -38,18 +32,65 @@ enum th_status th_fsmod_each(struct th_run *run, const struct th_artifact *arts,
                              const char *what, th_fsmod_fn fn, void *ctx)
 {
 	struct each e = {.run = run, .fn = fn, .ctx = ctx};
-	struct th_err err = {0};
-	enum th_status st;
 
-	for (; arts && !is_end(arts) && !e.stop; arts++) {
-		st = th_source_find(th_run_source(run), arts, visit, &e, &err);
-		if (st != TH_OK && st != TH_ERR_NOTFOUND)
-			th_run_log(run, TH_LOG_WARN, "%s", err.msg);
-	}
+	th_evfile_find_all(run, arts, NULL, visit, &e, &e.stop);
 	if (!e.found)
 		return th_run_fail(run, TH_ERR_NOTFOUND,
 		                   "no %s in the evidence", what);
 	return TH_OK;
+}
+
+struct each_until {
+	th_fsmod_file_fn fn;
+	th_fsmod_db_fn dbfn;
+	void *ctx;
+	enum th_status st;
+};
+
+static int visit_until(struct th_run *run, const struct th_file *f, void *ctx)
+{
+	struct each_until *e = ctx;
+
+	e->st = e->fn(run, f, e->ctx);
+	return e->st != TH_OK;
+}
+
+enum th_status th_fsmod_each_until(struct th_run *run,
+                                   const struct th_artifact *arts,
+                                   const char *what, th_fsmod_file_fn fn,
+                                   void *ctx)
+{
+	struct each_until e = {.fn = fn, .ctx = ctx, .st = TH_OK};
+	enum th_status walk;
+
+	walk = th_fsmod_each(run, arts, what, visit_until, &e);
+	return walk != TH_OK ? walk : e.st;
+}
+
+static enum th_status open_db(struct th_run *run, const struct th_file *f,
+                              void *ctx)
+{
+	struct each_until *e = ctx;
+	struct th_sqlite *db = NULL;
+	struct th_err err = {0};
+	enum th_status st;
+
+	if (th_sqlite_open(f->local_path, &db, &err) != TH_OK) {
+		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
+		return TH_OK;
+	}
+	st = e->dbfn(run, db, f, e->ctx);
+	th_sqlite_close(db);
+	return st;
+}
+
+enum th_status th_fsmod_each_db(struct th_run *run,
+                                const struct th_artifact *arts,
+                                const char *what, th_fsmod_db_fn fn, void *ctx)
+{
+	struct each_until inner = {.dbfn = fn, .ctx = ctx};
+
+	return th_fsmod_each_until(run, arts, what, open_db, &inner);
 }
 
 struct th_tree *th_fsmod_tree(struct th_run *run)
@@ -58,6 +99,32 @@ struct th_tree *th_fsmod_tree(struct th_run *run)
 	struct th_tree *t = th_fs_tree(src);
 
 	return t ? t : th_sysdiag_tree(src);
+}
+
+int th_fsmod_check_components(struct th_run *run, const json_t *rec,
+                              const char *path, size_t max, const char *skip,
+                              enum th_level level, int64_t t)
+{
+	char comp[TH_FSMOD_COMPONENT_MAX];
+	const char *p = path, *slash;
+	size_t n;
+
+	if (max > sizeof(comp))
+		max = sizeof(comp);
+	for (; *p; p = *slash ? slash + 1 : slash) {
+		slash = strchr(p, '/');
+		if (!slash)
+			slash = p + strlen(p);
+		n = (size_t)(slash - p);
+		if (n == 0 || n >= max)
+			continue;
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if ((!skip || strcmp(comp, skip) != 0) &&
+		    th_run_check(run, TH_MATCH_PROCESS, comp, level, t, rec))
+			return 1;
+	}
+	return 0;
 }
 
 enum th_status th_fsmod_read(struct th_run *run, const struct th_file *f,
@@ -71,11 +138,6 @@ enum th_status th_fsmod_read(struct th_run *run, const struct th_file *f,
 		th_run_log(run, TH_LOG_WARN, "cannot read '%s': %s", f->name,
 		           err.msg);
 	return st;
-}
-
-const char *th_fsmod_str(const json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
 }
 
 void th_fsmod_set_str(json_t *rec, const char *key, const char *s)

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "core/jsonutil.h"
+#include "modules/ios/evdb.h"
 #include "modules/module.h"
 #include "sources/fs_tree.h"
 
@@ -24,6 +25,26 @@ typedef int (*th_fsmod_fn)(struct th_run *run, const struct th_file *f,
 enum th_status th_fsmod_each(struct th_run *run, const struct th_artifact *arts,
                              const char *what, th_fsmod_fn fn, void *ctx);
 
+/* Called for each file; a status other than TH_OK stops the walk. */
+typedef enum th_status (*th_fsmod_file_fn)(struct th_run *run,
+                                           const struct th_file *f, void *ctx);
+typedef enum th_status (*th_fsmod_db_fn)(struct th_run *run,
+                                         struct th_sqlite *db,
+                                         const struct th_file *f, void *ctx);
+
+/* th_fsmod_each until fn returns other than TH_OK: that status, else
+ * th_fsmod_each's. */
+enum th_status th_fsmod_each_until(struct th_run *run,
+                                   const struct th_artifact *arts,
+                                   const char *what, th_fsmod_file_fn fn,
+                                   void *ctx);
+
+/* The same, each file opened as SQLite evidence (closed after fn); a
+ * file that does not open is logged at warning level and skipped. */
+enum th_status th_fsmod_each_db(struct th_run *run,
+                                const struct th_artifact *arts,
+                                const char *what, th_fsmod_db_fn fn, void *ctx);
+
 /* The ios-fs or sysdiagnose index of the run's source, or NULL. */
 struct th_tree *th_fsmod_tree(struct th_run *run);
 
@@ -32,8 +53,13 @@ struct th_tree *th_fsmod_tree(struct th_run *run);
 enum th_status th_fsmod_read(struct th_run *run, const struct th_file *f,
                              size_t max, char **data, size_t *len);
 
-/* A record's string field, or NULL. */
-const char *th_fsmod_str(const json_t *rec, const char *key);
+/* Checks each '/'-separated component of `path` shorter than `max`
+ * bytes (at most TH_FSMOD_COMPONENT_MAX) as a process name at `level`,
+ * leaving out one equal to `skip` (may be NULL); 1 on the first hit. */
+#define TH_FSMOD_COMPONENT_MAX 1024
+int th_fsmod_check_components(struct th_run *run, const json_t *rec,
+                              const char *path, size_t max, const char *skip,
+                              enum th_level level, int64_t t);
 
 /* rec[key] = s (JSON string from evidence bytes; NULL: null). */
 void th_fsmod_set_str(json_t *rec, const char *key, const char *s);
@@ -47,5 +73,19 @@ int64_t th_fsmod_parse_time(const char *s);
  * without bundle id whose binary name is nowhere in the dump raises a
  * medium alert. No-op without a dump index or with --fast. */
 void th_netusage_check_binary(struct th_run *run, const json_t *rec);
+
+/* The query datausage and netusage share (netusage.c): every ZLIVEUSAGE
+ * row with its ZPROCESS, then the processes no usage row refers to, as
+ * first_isodate, isodate, proc_name, bundle_id, proc_id, wifi_in,
+ * wifi_out, wwan_in, wwan_out, live_id, live_proc_id, live_isodate
+ * (times in Cocoa seconds). Newest schema first, NULL-terminated. */
+extern const char *const th_usage_sql[];
+
+/* Usage rows whose ZPROCESS row was deleted: the process key, its first
+ * usage (Cocoa seconds) and its number of rows, one row per key. */
+extern const char th_usage_orphans_sql[];
+
+/* A usage record's Wi-Fi and WWAN bytes, in and out, summed. */
+double th_usage_traffic(const json_t *rec);
 
 #endif

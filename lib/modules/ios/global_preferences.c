@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 #define LOCKDOWN_KEY "LDMGlobalEnabled"
 
@@ -24,7 +24,7 @@ struct prefs {
 static int on_key(void *ctx, const char *key, plist_t value)
 {
 	struct prefs *p = ctx;
-	json_t *rec = json_object(), *v = th_sys_plist_json(p->run, value, key);
+	json_t *rec = json_object(), *v = th_evplist_json(p->run, value, key);
 
 	if (!rec || !v) {
 		json_decref(rec);
@@ -32,8 +32,8 @@ static int on_key(void *ctx, const char *key, plist_t value)
 		p->st = rec ? TH_OK : TH_ERR_NOMEM;
 		return !rec;
 	}
-	th_sys_set(rec, "entry", json_string(key));
-	th_sys_set(rec, "value", v);
+	th_rec_set(rec, "entry", json_string(key));
+	th_rec_set(rec, "value", v);
 	p->n++;
 	p->st = th_run_record(p->run, rec);
 	return p->st != TH_OK;
@@ -47,13 +47,13 @@ static enum th_status global_preferences_file(struct th_run *run,
 	plist_t root = NULL;
 
 	(void)ctx;
-	enum th_status st = th_sys_plist(f, &root, err);
+	enum th_status st = th_evplist_read(f, &root, err);
 
 	if (st != TH_OK)
 		return st;
 	if (plist_get_node_type(root) != PLIST_DICT)
 		th_run_log(run, TH_LOG_WARN, "%s: not a dictionary", f->name);
-	th_sys_dict_each(root, on_key, &p);
+	th_evplist_dict_each(root, on_key, &p);
 	plist_free(root);
 	th_run_log(run, TH_LOG_INFO, "%zu global preferences in %s", p.n,
 	           f->name);
@@ -62,14 +62,14 @@ static enum th_status global_preferences_file(struct th_run *run,
 
 static enum th_status global_preferences_run(struct th_run *run)
 {
-	return th_sys_each_file(run, global_preferences_artifacts,
-	                        ".GlobalPreferences.plist",
-	                        global_preferences_file, NULL);
+	return th_evfile_each_err(run, global_preferences_artifacts,
+	                          ".GlobalPreferences.plist",
+	                          global_preferences_file, NULL);
 }
 
 static void global_preferences_check(struct th_run *run, const json_t *rec)
 {
-	const char *entry = th_sys_str(rec, "entry");
+	const char *entry = th_rec_str(rec, "entry");
 	const json_t *v = json_object_get(rec, "value");
 	int on;
 

@@ -8,7 +8,7 @@
 #include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 #define USER_MAX 1024
 
@@ -39,7 +39,7 @@ static int usable(plist_t entry, double *date, plist_t *status)
 	if (plist_get_node_type(entry) != PLIST_DICT)
 		return 0;
 	*status = plist_dict_get_item(entry, "IDStatus");
-	*date = th_sys_plist_num(plist_dict_get_item(entry, "LookupDate"), &ok);
+	*date = th_evplist_num(plist_dict_get_item(entry, "LookupDate"), &ok);
 	return ok && *status;
 }
 
@@ -61,7 +61,7 @@ static int count_user(void *ctx, const char *user, plist_t entry)
 static int count_service(void *ctx, const char *service, plist_t users)
 {
 	(void)service;
-	th_sys_dict_each(users, count_user, ctx);
+	th_evplist_dict_each(users, count_user, ctx);
 	return 0;
 }
 
@@ -70,10 +70,10 @@ static void idstatus_events(struct th_run *run, const json_t *rec)
 	char desc[2048], b[3][USER_MAX];
 
 	snprintf(desc, sizeof(desc), "Lookup of %s within %s (Status %s)",
-	         th_sys_show(rec, "user", b[0], sizeof(b[0])),
-	         th_sys_show(rec, "package", b[1], sizeof(b[1])),
-	         th_sys_show(rec, "idstatus", b[2], sizeof(b[2])));
-	th_run_event(run, th_sys_time(rec, "isodate"), "lookup", desc);
+	         th_rec_show(rec, "user", b[0], sizeof(b[0])),
+	         th_rec_show(rec, "package", b[1], sizeof(b[1])),
+	         th_rec_show(rec, "idstatus", b[2], sizeof(b[2])));
+	th_run_event(run, th_rec_time(rec, "isodate"), "lookup", desc);
 }
 
 static int on_user(void *ctx, const char *user, plist_t entry)
@@ -85,7 +85,7 @@ static int on_user(void *ctx, const char *user, plist_t entry)
 
 	if (!usable(entry, &date, &status))
 		return 0;
-	status_json = th_sys_plist_json(s->run, status, "IDStatus");
+	status_json = th_evplist_json(s->run, status, "IDStatus");
 	rec = json_object();
 	if (!rec || !status_json) {
 		json_decref(rec);
@@ -93,11 +93,11 @@ static int on_user(void *ctx, const char *user, plist_t entry)
 		s->st = rec ? TH_OK : TH_ERR_NOMEM;
 		return !rec;
 	}
-	th_sys_set(rec, "package", th_json_string(s->service));
-	th_sys_set(rec, "user", th_json_string(user));
-	th_sys_set(rec, "isodate", th_json_time(th_time_from_cocoa(date)));
-	th_sys_set(rec, "idstatus", status_json);
-	th_sys_set(rec, "occurrences",
+	th_rec_set(rec, "package", th_json_string(s->service));
+	th_rec_set(rec, "user", th_json_string(user));
+	th_rec_set(rec, "isodate", th_json_time(th_time_from_cocoa(date)));
+	th_rec_set(rec, "idstatus", status_json);
+	th_rec_set(rec, "occurrences",
 	           json_incref(json_object_get(s->counts, user)));
 	idstatus_events(s->run, rec);
 	s->n++;
@@ -110,7 +110,7 @@ static int on_service(void *ctx, const char *service, plist_t users)
 	struct idstatus *s = ctx;
 
 	s->service = service;
-	th_sys_dict_each(users, on_user, s);
+	th_evplist_dict_each(users, on_user, s);
 	return s->st != TH_OK;
 }
 
@@ -120,7 +120,7 @@ static enum th_status idstatus_file(struct th_run *run, const struct th_file *f,
 	struct idstatus s = {.run = run, .st = TH_OK};
 	plist_t root = NULL;
 
-	enum th_status st = th_sys_plist(f, &root, err);
+	enum th_status st = th_evplist_read(f, &root, err);
 
 	(void)ctx;
 	if (st != TH_OK)
@@ -130,8 +130,8 @@ static enum th_status idstatus_file(struct th_run *run, const struct th_file *f,
 		plist_free(root);
 		return TH_ERR_NOMEM;
 	}
-	th_sys_dict_each(root, count_service, &s);
-	th_sys_dict_each(root, on_service, &s);
+	th_evplist_dict_each(root, count_service, &s);
+	th_evplist_dict_each(root, on_service, &s);
 	json_decref(s.counts);
 	plist_free(root);
 	th_run_log(run, TH_LOG_INFO, "%zu ID status lookups in %s", s.n,
@@ -141,13 +141,13 @@ static enum th_status idstatus_file(struct th_run *run, const struct th_file *f,
 
 static enum th_status idstatus_run(struct th_run *run)
 {
-	return th_sys_each_file(run, idstatus_artifacts, "idstatuscache.plist",
-	                        idstatus_file, NULL);
+	return th_evfile_each_err(run, idstatus_artifacts,
+	                          "idstatuscache.plist", idstatus_file, NULL);
 }
 
 static void idstatus_check(struct th_run *run, const json_t *rec)
 {
-	const char *user = th_sys_str(rec, "user");
+	const char *user = th_rec_str(rec, "user");
 	char email[USER_MAX];
 	size_t n;
 
@@ -161,11 +161,11 @@ static void idstatus_check(struct th_run *run, const json_t *rec)
 		if (n && email[n - 1] == '\'')
 			email[n - 1] = '\0';
 		if (th_run_check(run, TH_MATCH_EMAIL, email, TH_LEVEL_CRITICAL,
-		                 th_sys_time(rec, "isodate"), rec))
+		                 th_rec_time(rec, "isodate"), rec))
 			return;
 	}
 	if (strstr(user, "\\x00\\x00"))
-		th_run_alert(run, TH_LEVEL_HIGH, th_sys_time(rec, "isodate"),
+		th_run_alert(run, TH_LEVEL_HIGH, th_rec_time(rec, "isodate"),
 		             rec, NULL, user,
 		             "ID status cache entry with a suspicious pattern: "
 		             "'%s'",

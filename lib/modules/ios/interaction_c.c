@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 static const struct th_artifact interaction_c_artifacts[] = {
         {.backup_domain = "HomeDomain",
@@ -92,36 +92,26 @@ static void interaction_c_events(struct th_run *run, const json_t *rec)
 	char desc[2048], b[6][256];
 
 	snprintf(desc, sizeof(desc), "[%s] %s - from %s (%s) to %s (%s): %s",
-	         th_sys_show(rec, "bundle_id", b[0], sizeof(b[0])),
-	         th_sys_show(rec, "account", b[1], sizeof(b[1])),
-	         th_sys_show(rec, "sender_display_name", b[2], sizeof(b[2])),
-	         th_sys_show(rec, "sender_identifier", b[3], sizeof(b[3])),
-	         th_sys_show(rec, "recipient_display_name", b[4], sizeof(b[4])),
-	         th_sys_show(rec, "recipient_identifier", b[5], sizeof(b[5])),
-	         th_sys_str(rec, "content") ? th_sys_str(rec, "content") : "");
-	th_sys_time_events(run, rec, interaction_c_times, desc);
+	         th_rec_show(rec, "bundle_id", b[0], sizeof(b[0])),
+	         th_rec_show(rec, "account", b[1], sizeof(b[1])),
+	         th_rec_show(rec, "sender_display_name", b[2], sizeof(b[2])),
+	         th_rec_show(rec, "sender_identifier", b[3], sizeof(b[3])),
+	         th_rec_show(rec, "recipient_display_name", b[4], sizeof(b[4])),
+	         th_rec_show(rec, "recipient_identifier", b[5], sizeof(b[5])),
+	         th_rec_str(rec, "content") ? th_rec_str(rec, "content") : "");
+	th_rec_time_events(run, rec, interaction_c_times, desc);
 }
 
-static enum th_status interaction_c_file(struct th_run *run,
-                                         const struct th_file *f, void *ctx,
-                                         struct th_err *err)
-{
-	const struct th_sys_query q = {.sql = interaction_c_sql,
-	                               .cocoa = interaction_c_times,
-	                               .events = interaction_c_events};
-	enum th_status st;
-	size_t n = 0;
-
-	(void)ctx;
-	st = th_sys_sql_records(run, f, &q, &n, err);
-	th_run_log(run, TH_LOG_INFO, "%zu interactions in %s", n, f->name);
-	return st;
-}
+static const struct th_evdb_query interaction_c_query = {
+        .sql = interaction_c_sql,
+        .cocoa = interaction_c_times,
+        .events = interaction_c_events};
 
 static enum th_status interaction_c_run(struct th_run *run)
 {
-	return th_sys_each_file(run, interaction_c_artifacts, "interactionC.db",
-	                        interaction_c_file, NULL);
+	return th_evdb_each_records(run, interaction_c_artifacts,
+	                            "interactionC.db", &interaction_c_query,
+	                            "interactions");
 }
 
 const struct th_module th_mod_interaction_c = {

@@ -16,17 +16,18 @@ static const struct th_artifact artifacts[] = {
         {0},
 };
 
-static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
+static enum th_status read_file(struct th_run *run, const struct th_file *f,
+                                void *ctx)
 {
-	enum th_status *st = ctx;
 	char *text = NULL, desc[256];
 	size_t len = 0;
 	const char *ver;
 	json_t *head, *rec;
 	int64_t t;
 
+	(void)ctx;
 	if (th_fsmod_read(run, f, FILE_MAX, &text, &len) != TH_OK)
-		return 0;
+		return TH_OK;
 	head = th_ips_header(text, len);
 	free(text);
 	ver = json_string_value(json_object_get(head, "os_version"));
@@ -35,7 +36,7 @@ static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
 		           "cannot parse '%s': no os_version in the first line",
 		           f->name);
 		json_decref(head);
-		return 0;
+		return TH_OK;
 	}
 	t = th_fsmod_parse_time(
 	        json_string_value(json_object_get(head, "timestamp")));
@@ -48,17 +49,13 @@ static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
 		th_run_event(run, t, "ios_version", desc);
 	}
 	json_decref(head);
-	*st = rec ? th_run_record(run, rec) : TH_ERR_NOMEM;
-	return *st != TH_OK;
+	return rec ? th_run_record(run, rec) : TH_ERR_NOMEM;
 }
 
 static enum th_status run_versions(struct th_run *run)
 {
-	enum th_status st = TH_OK, walk;
-
-	walk = th_fsmod_each(run, artifacts, "Analytics-Journal-*.ips", on_file,
-	                     &st);
-	return walk != TH_OK ? walk : st;
+	return th_fsmod_each_until(run, artifacts, "Analytics-Journal-*.ips",
+	                           read_file, NULL);
 }
 
 const struct th_module th_mod_ios_version_history = {

@@ -112,16 +112,6 @@ void th_text_add_escaped(struct th_buf *d, const char *text)
 	}
 }
 
-const char *th_rec_str(const json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
-}
-
-int64_t th_rec_time(const json_t *rec, const char *key)
-{
-	return th_time_parse(th_rec_str(rec, key));
-}
-
 int th_rec_check(struct th_run *run, const json_t *rec, const char *key,
                  enum th_match_type type, enum th_level level, int64_t t)
 {

@@ -7,7 +7,7 @@
 #include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 static const struct th_artifact locationd_artifacts[] = {
         {.backup_domain = "RootDomain",
@@ -56,10 +56,10 @@ static void locationd_events(struct th_run *run, const json_t *rec)
 	const char *const *k;
 	char desc[1024], pkg[512];
 
-	th_sys_show(rec, "package", pkg, sizeof(pkg));
+	th_rec_show(rec, "package", pkg, sizeof(pkg));
 	for (k = locationd_times; *k; k++) {
 		snprintf(desc, sizeof(desc), "%s from %s", *k, pkg);
-		th_run_event(run, th_sys_time(rec, *k), *k, desc);
+		th_run_event(run, th_rec_time(rec, *k), *k, desc);
 	}
 }
 
@@ -72,12 +72,12 @@ static int on_client(void *ctx, const char *key, plist_t client)
 	/* Migration counters and the like are not clients. */
 	if (plist_get_node_type(client) != PLIST_DICT)
 		return 0;
-	rec = th_sys_plist_json(c->run, client, key);
+	rec = th_evplist_json(c->run, client, key);
 	if (!rec)
 		return 0;
 	while (n > 0 && key[n - 1] == ':')
 		n--;
-	th_sys_set(rec, "package", th_json_stringn(key, n));
+	th_rec_set(rec, "package", th_json_stringn(key, n));
 	convert_times(rec);
 	locationd_events(c->run, rec);
 	c->n++;
@@ -92,12 +92,12 @@ static enum th_status locationd_file(struct th_run *run,
 	struct clients c = {.run = run, .st = TH_OK};
 	plist_t root = NULL;
 
-	enum th_status st = th_sys_plist(f, &root, err);
+	enum th_status st = th_evplist_read(f, &root, err);
 
 	(void)ctx;
 	if (st != TH_OK)
 		return st;
-	th_sys_dict_each(root, on_client, &c);
+	th_evplist_dict_each(root, on_client, &c);
 	plist_free(root);
 	th_run_log(run, TH_LOG_INFO, "%zu location clients in %s", c.n,
 	           f->name);
@@ -106,20 +106,20 @@ static enum th_status locationd_file(struct th_run *run,
 
 static enum th_status locationd_run(struct th_run *run)
 {
-	return th_sys_each_file(run, locationd_artifacts, "clients.plist",
-	                        locationd_file, NULL);
+	return th_evfile_each_err(run, locationd_artifacts, "clients.plist",
+	                          locationd_file, NULL);
 }
 
 static int check_field(struct th_run *run, const json_t *rec, const char *key,
                        enum th_match_type type)
 {
-	return th_run_check(run, type, th_sys_str(rec, key), TH_LEVEL_HIGH,
+	return th_run_check(run, type, th_rec_str(rec, key), TH_LEVEL_HIGH,
 	                    TH_TIME_NONE, rec) != NULL;
 }
 
 static void locationd_check(struct th_run *run, const json_t *rec)
 {
-	const char *pkg = th_sys_str(rec, "package"), *base;
+	const char *pkg = th_rec_str(rec, "package"), *base;
 
 	if (pkg) {
 		base = strrchr(pkg, '/');
@@ -131,7 +131,7 @@ static void locationd_check(struct th_run *run, const json_t *rec)
 	    check_field(run, rec, "BundlePath", TH_MATCH_FILE_PATH) ||
 	    check_field(run, rec, "Executable", TH_MATCH_FILE_PATH))
 		return;
-	/* Registered is sometimes a boolean: th_sys_str gives NULL then. */
+	/* Registered is sometimes a boolean: th_rec_str gives NULL then. */
 	check_field(run, rec, "Registered", TH_MATCH_FILE_PATH);
 }
 

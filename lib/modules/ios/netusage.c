@@ -18,22 +18,31 @@ static const struct th_artifact artifacts[] = {
         {0},
 };
 
-#define NU_SELECT(wifi)                                                        \
-	"SELECT p.ZFIRSTTIMESTAMP, p.ZTIMESTAMP, p.ZPROCNAME, p.ZBUNDLENAME, " \
-	"p.Z_PK, " wifi ", l.ZWWANIN, l.ZWWANOUT, l.Z_PK, l.ZHASPROCESS, "     \
-	"COALESCE(l.ZTIMESTAMP, p.ZFIRSTTIMESTAMP) "                           \
+#define USAGE_SELECT(wifi)                                                     \
+	"SELECT p.ZFIRSTTIMESTAMP AS first_isodate, p.ZTIMESTAMP AS isodate, " \
+	"p.ZPROCNAME AS proc_name, p.ZBUNDLENAME AS bundle_id, p.Z_PK AS "     \
+	"proc_id, " wifi ", l.ZWWANIN AS wwan_in, l.ZWWANOUT AS wwan_out, "    \
+	"l.Z_PK AS live_id, l.ZHASPROCESS AS live_proc_id, "                   \
+	"COALESCE(l.ZTIMESTAMP, p.ZFIRSTTIMESTAMP) AS live_isodate "           \
 	"FROM ZLIVEUSAGE l LEFT JOIN ZPROCESS p ON l.ZHASPROCESS = p.Z_PK "    \
 	"UNION ALL SELECT ZFIRSTTIMESTAMP, ZTIMESTAMP, ZPROCNAME, "            \
 	"ZBUNDLENAME, Z_PK, NULL, NULL, NULL, NULL, NULL, NULL, "              \
 	"ZFIRSTTIMESTAMP FROM ZPROCESS WHERE Z_PK NOT IN (SELECT "             \
 	"ZHASPROCESS FROM ZLIVEUSAGE WHERE ZHASPROCESS IS NOT NULL)"
 
-static const char *const queries[] = {
-        NU_SELECT("l.ZWIFIIN, l.ZWIFIOUT"),
-        NU_SELECT("NULL, NULL"), /* recent iOS: no Wi-Fi columns */
+const char *const th_usage_sql[] = {
+        USAGE_SELECT("l.ZWIFIIN AS wifi_in, l.ZWIFIOUT AS wifi_out"),
+        /* Recent iOS has no Wi-Fi columns. */
+        USAGE_SELECT("NULL AS wifi_in, NULL AS wifi_out"),
+        NULL,
 };
 
-/* Result columns, in SELECT order; times are Cocoa seconds. */
+const char th_usage_orphans_sql[] =
+        "SELECT ZHASPROCESS, MIN(ZTIMESTAMP), COUNT(*) FROM ZLIVEUSAGE "
+        "WHERE ZHASPROCESS IS NOT NULL AND ZHASPROCESS NOT IN (SELECT Z_PK "
+        "FROM ZPROCESS) GROUP BY ZHASPROCESS";
+
+/* Result columns of th_usage_sql, in order; times are Cocoa seconds. */
 static const struct {
 	const char *name;
 	int cocoa;
@@ -65,18 +74,11 @@ static json_t *column(sqlite3_stmt *s, int i, int cocoa)
 	}
 }
 
-static int64_t rec_time(const json_t *rec, const char *key)
-{
-	const char *s = th_fsmod_str(rec, key);
-
-	return s ? th_time_parse(s) : TH_TIME_NONE;
-}
-
 static void events(struct th_run *run, const json_t *rec)
 {
 	char data[700], desc[900];
-	const char *name = th_fsmod_str(rec, "proc_name");
-	const char *bundle = th_fsmod_str(rec, "bundle_id");
+	const char *name = th_rec_str(rec, "proc_name");
+	const char *bundle = th_rec_str(rec, "bundle_id");
 
 	snprintf(
 	        data, sizeof(data), "%.256s (Bundle ID: %.256s, ID: %lld)",
@@ -86,11 +88,12 @@ static void events(struct th_run *run, const json_t *rec)
 	         (long long)json_integer_value(json_object_get(rec, "wwan_in")),
 	         (long long)json_integer_value(
 	                 json_object_get(rec, "wwan_out")));
-	th_run_event(run, rec_time(rec, "live_isodate"), "live_usage", desc);
+	th_run_event(run, th_rec_time(rec, "live_isodate"), "live_usage", desc);
 	if (!name)
 		return;
-	th_run_event(run, rec_time(rec, "first_isodate"), "first_usage", data);
-	th_run_event(run, rec_time(rec, "isodate"), "current_usage", data);
+	th_run_event(run, th_rec_time(rec, "first_isodate"), "first_usage",
+	             data);
+	th_run_event(run, th_rec_time(rec, "isodate"), "current_usage", data);
 }
 
 static enum th_status rows(struct th_run *run, sqlite3_stmt *s)
@@ -120,12 +123,8 @@ static void check_orphans(struct th_run *run, struct th_sqlite *db,
 	sqlite3_stmt *s = NULL;
 	int64_t t;
 
-	if (sqlite3_prepare_v2(db->db,
-	                       "SELECT ZHASPROCESS, MIN(ZTIMESTAMP), COUNT(*) "
-	                       "FROM ZLIVEUSAGE WHERE ZHASPROCESS IS NOT NULL "
-	                       "AND ZHASPROCESS NOT IN (SELECT Z_PK FROM "
-	                       "ZPROCESS) GROUP BY ZHASPROCESS",
-	                       -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->db, th_usage_orphans_sql, -1, &s, NULL) !=
+	    SQLITE_OK)
 		return;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		t = th_time_from_cocoa(sqlite3_column_double(s, 1));
@@ -165,44 +164,37 @@ static void check_gaps(struct th_run *run, struct th_sqlite *db)
 	sqlite3_finalize(s);
 }
 
-static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
+static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
+                              const struct th_file *f, void *ctx)
 {
-	enum th_status *st = ctx;
-	struct th_sqlite *db = NULL;
-	struct th_err err = {0};
+	enum th_status st = TH_OK;
 	sqlite3_stmt *s = NULL;
 	size_t i;
 
-	if (th_sqlite_open(f->local_path, &db, &err) != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
-		return 0;
-	}
-	for (i = 0; i < 2 && !s; i++)
-		if (sqlite3_prepare_v2(db->db, queries[i], -1, &s, NULL) !=
+	(void)ctx;
+	for (i = 0; th_usage_sql[i] && !s; i++)
+		if (sqlite3_prepare_v2(db->db, th_usage_sql[i], -1, &s, NULL) !=
 		    SQLITE_OK)
 			s = NULL;
 	if (!s) {
 		th_run_log(run, TH_LOG_DEBUG, "'%s': no ZPROCESS/ZLIVEUSAGE",
 		           f->name);
 	} else {
-		*st = rows(run, s);
+		st = rows(run, s);
 		sqlite3_finalize(s);
 		check_orphans(run, db, f->name);
 		check_gaps(run, db);
 	}
-	th_sqlite_close(db);
-	return *st != TH_OK;
+	return st;
 }
 
 static enum th_status run_netusage(struct th_run *run)
 {
-	enum th_status st = TH_OK, walk;
-
-	walk = th_fsmod_each(run, artifacts, "netusage.sqlite", on_file, &st);
-	return walk != TH_OK ? walk : st;
+	return th_fsmod_each_db(run, artifacts, "netusage.sqlite", read_db,
+	                        NULL);
 }
 
-static double traffic(const json_t *rec)
+double th_usage_traffic(const json_t *rec)
 {
 	static const char *const keys[] = {"wifi_in", "wifi_out", "wwan_in",
 	                                   "wwan_out"};
@@ -216,8 +208,8 @@ static double traffic(const json_t *rec)
 
 void th_netusage_check_binary(struct th_run *run, const json_t *rec)
 {
-	const char *name = th_fsmod_str(rec, "proc_name");
-	const char *bundle = th_fsmod_str(rec, "bundle_id");
+	const char *name = th_rec_str(rec, "proc_name");
+	const char *bundle = th_rec_str(rec, "bundle_id");
 	struct th_tree *tree = th_fsmod_tree(run);
 	size_t len = name ? strlen(name) : 0;
 
@@ -226,8 +218,8 @@ void th_netusage_check_binary(struct th_run *run, const json_t *rec)
 		return;
 	if (th_tree_has_name(tree, name, len == PROC_NAME_CUT))
 		return;
-	th_run_alert(run, TH_LEVEL_MEDIUM, rec_time(rec, "live_isodate"), rec,
-	             NULL, name,
+	th_run_alert(run, TH_LEVEL_MEDIUM, th_rec_time(rec, "live_isodate"),
+	             rec, NULL, name,
 	             "process '%s' has no bundle id and no binary of that name "
 	             "exists anywhere in the dump%s",
 	             name,
@@ -240,16 +232,16 @@ void th_netusage_check_binary(struct th_run *run, const json_t *rec)
 
 static void check_netusage(struct th_run *run, const json_t *rec)
 {
-	const char *name = th_fsmod_str(rec, "proc_name");
-	int64_t t = rec_time(rec, "first_isodate");
+	const char *name = th_rec_str(rec, "proc_name");
+	int64_t t = th_rec_time(rec, "first_isodate");
 
 	if (!name || json_is_null(json_object_get(rec, "proc_id")))
 		return;
 	if (!th_run_check(run, TH_MATCH_PROCESS, name, TH_LEVEL_CRITICAL, t,
 	                  rec) &&
-	    strcmp(name, "BackupAgent") == 0 && traffic(rec) > 0)
+	    strcmp(name, "BackupAgent") == 0 && th_usage_traffic(rec) > 0)
 		th_run_alert(run, TH_LEVEL_MEDIUM,
-		             rec_time(rec, "live_isodate"), rec, NULL, name,
+		             th_rec_time(rec, "live_isodate"), rec, NULL, name,
 		             "%s",
 		             "BackupAgent used the network: the Operation "
 		             "Triangulation marker (the legitimate binary is "

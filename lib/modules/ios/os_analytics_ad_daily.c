@@ -6,7 +6,7 @@
 
 #include "formats/plist_util.h"
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 static const struct th_artifact addaily_artifacts[] = {
         {.backup_domain = "HomeDomain",
@@ -32,7 +32,7 @@ static json_t *usage_value(plist_t arr, uint32_t i)
 	double d;
 	int ok;
 
-	d = th_sys_plist_num(v, &ok);
+	d = th_evplist_num(v, &ok);
 	if (!ok)
 		return json_null();
 	if (plist_get_node_type(v) == PLIST_UINT)
@@ -46,12 +46,12 @@ static void addaily_events(struct th_run *run, const json_t *rec)
 
 	snprintf(desc, sizeof(desc),
 	         "%s WIFI IN: %s, WIFI OUT: %s - WWAN IN: %s, WWAN OUT: %s",
-	         th_sys_show(rec, "package", b[0], sizeof(b[0])),
-	         th_sys_show(rec, "wifi_in", b[1], sizeof(b[1])),
-	         th_sys_show(rec, "wifi_out", b[2], sizeof(b[2])),
-	         th_sys_show(rec, "wwan_in", b[3], sizeof(b[3])),
-	         th_sys_show(rec, "wwan_out", b[4], sizeof(b[4])));
-	th_run_event(run, th_sys_time(rec, "ts"), "osanalytics_addaily", desc);
+	         th_rec_show(rec, "package", b[0], sizeof(b[0])),
+	         th_rec_show(rec, "wifi_in", b[1], sizeof(b[1])),
+	         th_rec_show(rec, "wifi_out", b[2], sizeof(b[2])),
+	         th_rec_show(rec, "wwan_in", b[3], sizeof(b[3])),
+	         th_rec_show(rec, "wwan_out", b[4], sizeof(b[4])));
+	th_run_event(run, th_rec_time(rec, "ts"), "osanalytics_addaily", desc);
 }
 
 static int on_process(void *ctx, const char *name, plist_t values)
@@ -67,12 +67,12 @@ static int on_process(void *ctx, const char *name, plist_t values)
 		a->st = TH_ERR_NOMEM;
 		return 1;
 	}
-	th_sys_set(rec, "package", json_string(name));
-	th_sys_set(rec, "ts",
+	th_rec_set(rec, "package", json_string(name));
+	th_rec_set(rec, "ts",
 	           th_json_time(th_plist_date_time(
 	                   plist_array_get_item(values, 0))));
 	for (i = 0; i < 4; i++)
-		th_sys_set(rec, usage_keys[i], usage_value(values, i + 1));
+		th_rec_set(rec, usage_keys[i], usage_value(values, i + 1));
 	addaily_events(a->run, rec);
 	a->n++;
 	a->st = th_run_record(a->run, rec);
@@ -81,8 +81,8 @@ static int on_process(void *ctx, const char *name, plist_t values)
 
 static void addaily_check(struct th_run *run, const json_t *rec)
 {
-	th_run_check(run, TH_MATCH_PROCESS, th_sys_str(rec, "package"),
-	             TH_LEVEL_CRITICAL, th_sys_time(rec, "ts"), rec);
+	th_run_check(run, TH_MATCH_PROCESS, th_rec_str(rec, "package"),
+	             TH_LEVEL_CRITICAL, th_rec_time(rec, "ts"), rec);
 }
 
 static enum th_status addaily_file(struct th_run *run, const struct th_file *f,
@@ -91,7 +91,7 @@ static enum th_status addaily_file(struct th_run *run, const struct th_file *f,
 	struct addaily a = {.run = run, .st = TH_OK};
 	plist_t root = NULL, base;
 
-	enum th_status st = th_sys_plist(f, &root, err);
+	enum th_status st = th_evplist_read(f, &root, err);
 
 	(void)ctx;
 	if (st != TH_OK)
@@ -102,7 +102,7 @@ static enum th_status addaily_file(struct th_run *run, const struct th_file *f,
 	if (!base)
 		th_run_log(run, TH_LOG_DEBUG,
 		           "%s: no netUsageBaseline: no data", f->name);
-	th_sys_dict_each(base, on_process, &a);
+	th_evplist_dict_each(base, on_process, &a);
 	plist_free(root);
 	th_run_log(run, TH_LOG_INFO, "%zu processes in %s", a.n, f->name);
 	return a.st == TH_ERR_NOMEM ? a.st : TH_OK;
@@ -110,9 +110,9 @@ static enum th_status addaily_file(struct th_run *run, const struct th_file *f,
 
 static enum th_status addaily_run(struct th_run *run)
 {
-	return th_sys_each_file(run, addaily_artifacts,
-	                        "com.apple.osanalytics.addaily.plist",
-	                        addaily_file, NULL);
+	return th_evfile_each_err(run, addaily_artifacts,
+	                          "com.apple.osanalytics.addaily.plist",
+	                          addaily_file, NULL);
 }
 
 const struct th_module th_mod_os_analytics_ad_daily = {

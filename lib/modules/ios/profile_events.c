@@ -8,7 +8,7 @@
 
 #include "core/jsonutil.h"
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 #define KEY_MAX 128
 
@@ -35,7 +35,7 @@ static int on_field(void *ctx, const char *key, plist_t value)
 	for (i = 0; key[i] && i + 1 < sizeof(lower); i++)
 		lower[i] = (char)tolower((unsigned char)key[i]);
 	lower[i] = '\0';
-	v = th_sys_plist_json(e->run, value, key);
+	v = th_evplist_json(e->run, value, key);
 	if (v)
 		json_object_set_new(e->rec, lower, v);
 	return 0;
@@ -47,10 +47,10 @@ static void event_timeline(struct th_run *run, const json_t *rec)
 
 	snprintf(desc, sizeof(desc),
 	         "Process %s started operation %s of profile %s",
-	         th_sys_show(rec, "process", b[0], sizeof(b[0])),
-	         th_sys_show(rec, "operation", b[1], sizeof(b[1])),
-	         th_sys_show(rec, "profile_id", b[2], sizeof(b[2])));
-	th_run_event(run, th_sys_time(rec, "timestamp"), "profile_operation",
+	         th_rec_show(rec, "process", b[0], sizeof(b[0])),
+	         th_rec_show(rec, "operation", b[1], sizeof(b[1])),
+	         th_rec_show(rec, "profile_id", b[2], sizeof(b[2])));
+	th_run_event(run, th_rec_time(rec, "timestamp"), "profile_operation",
 	             desc);
 }
 
@@ -64,11 +64,11 @@ static int on_profile(void *ctx, const char *profile, plist_t fields)
 		e->st = TH_ERR_NOMEM;
 		return 1;
 	}
-	th_sys_set(e->rec, "profile_id", th_json_string(profile));
-	th_sys_set(e->rec, "timestamp", json_string(""));
-	th_sys_set(e->rec, "operation", json_string(""));
-	th_sys_set(e->rec, "process", json_string(""));
-	th_sys_dict_each(fields, on_field, e);
+	th_rec_set(e->rec, "profile_id", th_json_string(profile));
+	th_rec_set(e->rec, "timestamp", json_string(""));
+	th_rec_set(e->rec, "operation", json_string(""));
+	th_rec_set(e->rec, "process", json_string(""));
+	th_evplist_dict_each(fields, on_field, e);
 	event_timeline(e->run, e->rec);
 	e->n++;
 	e->st = th_run_record(e->run, e->rec);
@@ -82,7 +82,7 @@ static enum th_status events_file(struct th_run *run, const struct th_file *f,
 	plist_t root = NULL, list;
 	uint32_t i, n;
 
-	enum th_status st = th_sys_plist(f, &root, err);
+	enum th_status st = th_evplist_read(f, &root, err);
 
 	(void)ctx;
 	if (st != TH_OK)
@@ -97,7 +97,8 @@ static enum th_status events_file(struct th_run *run, const struct th_file *f,
 	}
 	n = list ? plist_array_get_size(list) : 0;
 	for (i = 0; i < n && e.st == TH_OK; i++)
-		th_sys_dict_each(plist_array_get_item(list, i), on_profile, &e);
+		th_evplist_dict_each(plist_array_get_item(list, i), on_profile,
+		                     &e);
 	plist_free(root);
 	th_run_log(run, TH_LOG_INFO, "%zu profile events in %s", e.n, f->name);
 	return e.st == TH_ERR_NOMEM ? e.st : TH_OK;
@@ -105,26 +106,26 @@ static enum th_status events_file(struct th_run *run, const struct th_file *f,
 
 static enum th_status events_run(struct th_run *run)
 {
-	return th_sys_each_file(run, events_artifacts, "MCProfileEvents.plist",
-	                        events_file, NULL);
+	return th_evfile_each_err(run, events_artifacts,
+	                          "MCProfileEvents.plist", events_file, NULL);
 }
 
 static void events_check(struct th_run *run, const json_t *rec)
 {
-	int64_t t = th_sys_time(rec, "timestamp");
+	int64_t t = th_rec_time(rec, "timestamp");
 	char b[4][512];
 
 	th_run_alert(run, TH_LEVEL_LOW, t, rec, NULL, NULL,
 	             "on %s process '%s' started operation '%s' of profile "
 	             "'%s'",
-	             th_sys_show(rec, "timestamp", b[0], sizeof(b[0])),
-	             th_sys_show(rec, "process", b[1], sizeof(b[1])),
-	             th_sys_show(rec, "operation", b[2], sizeof(b[2])),
-	             th_sys_show(rec, "profile_id", b[3], sizeof(b[3])));
-	if (th_run_check(run, TH_MATCH_PROCESS, th_sys_str(rec, "process"),
+	             th_rec_show(rec, "timestamp", b[0], sizeof(b[0])),
+	             th_rec_show(rec, "process", b[1], sizeof(b[1])),
+	             th_rec_show(rec, "operation", b[2], sizeof(b[2])),
+	             th_rec_show(rec, "profile_id", b[3], sizeof(b[3])));
+	if (th_run_check(run, TH_MATCH_PROCESS, th_rec_str(rec, "process"),
 	                 TH_LEVEL_CRITICAL, t, rec))
 		return;
-	th_run_check(run, TH_MATCH_PROFILE_ID, th_sys_str(rec, "profile_id"),
+	th_run_check(run, TH_MATCH_PROFILE_ID, th_rec_str(rec, "profile_id"),
 	             TH_LEVEL_CRITICAL, t, rec);
 }
 

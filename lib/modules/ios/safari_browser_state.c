@@ -40,15 +40,13 @@ static json_t *session_entries(struct ctx *c, sqlite3_stmt *stmt)
 	return list;
 }
 
-static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
+static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
+                           void *arg)
 {
 	struct ctx *c = arg;
 	int64_t t = th_evdb_cocoa(stmt, 3);
-	json_t *rec = json_object();
 	char desc[8192];
 
-	if (!rec)
-		return TH_ERR_NOMEM;
 	json_object_set_new(rec, "tab_title", th_evdb_value(stmt, 0));
 	json_object_set_new(rec, "tab_url", th_evdb_value(stmt, 1));
 	json_object_set_new(rec, "tab_visible_url", th_evdb_value(stmt, 2));
@@ -59,7 +57,7 @@ static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
 	snprintf(desc, sizeof(desc), "%s - %s", th_evdb_text(stmt, 0),
 	         th_evdb_text(stmt, 1));
 	th_run_event(run, t, "tab", desc);
-	return th_run_record(run, rec);
+	return TH_OK;
 }
 
 /* iOS 12 and later keep session data in tab_sessions; older versions in
@@ -89,23 +87,27 @@ static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 	return st;
 }
 
+static const struct th_evdb_need need[] = {{.table = "tabs"}, {0}};
+
+static const struct th_evdb_select tabs = {
+        .need = need,
+        .missing = "tabs table",
+        .build = build_sql,
+        .fill = fill,
+};
+
 static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
                               const struct th_file *file, void *arg)
 {
 	struct ctx c = {.db_name = file->name};
 	enum th_status st;
-	struct th_buf sql;
 
 	(void)arg;
 	if (!th_sqlite_has_table(db->db, "tabs")) {
 		th_run_log(run, TH_LOG_DEBUG, "%s: no tabs table", file->name);
 		return TH_OK;
 	}
-	th_buf_init(&sql, 4096);
-	st = build_sql(db->db, &sql);
-	if (st == TH_OK)
-		st = th_evdb_rows(run, db, th_buf_str(&sql), on_row, &c);
-	th_buf_free(&sql);
+	st = th_evdb_select(run, db, file, &tabs, &c);
 	if (c.bad)
 		th_run_log(run, TH_LOG_WARN,
 		           "%s: %zu tabs have unreadable session data",

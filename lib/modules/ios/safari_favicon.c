@@ -54,10 +54,9 @@ static enum th_status rows(struct th_run *run, sqlite3_stmt *s,
 		snprintf(desc, sizeof(desc),
 		         "Safari favicon from %.1000s with "
 		         "icon %.1000s",
-		         th_fsmod_str(rec, "url") ? th_fsmod_str(rec, "url")
-		                                  : "",
-		         th_fsmod_str(rec, "icon_url")
-		                 ? th_fsmod_str(rec, "icon_url")
+		         th_rec_str(rec, "url") ? th_rec_str(rec, "url") : "",
+		         th_rec_str(rec, "icon_url")
+		                 ? th_rec_str(rec, "icon_url")
 		                 : "");
 		th_run_event(run, t, "safari_favicon", desc);
 		st = th_run_record(run, rec);
@@ -65,19 +64,15 @@ static enum th_status rows(struct th_run *run, sqlite3_stmt *s,
 	return st;
 }
 
-static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
+static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
+                              const struct th_file *f, void *ctx)
 {
-	enum th_status *st = ctx;
-	struct th_sqlite *db = NULL;
-	struct th_err err = {0};
+	enum th_status st = TH_OK;
 	sqlite3_stmt *s;
 	size_t i;
 
-	if (th_sqlite_open(f->local_path, &db, &err) != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
-		return 0;
-	}
-	for (i = 0; i < 2 && *st == TH_OK; i++) {
+	(void)ctx;
+	for (i = 0; i < 2 && st == TH_OK; i++) {
 		s = NULL;
 		if (sqlite3_prepare_v2(db->db, queries[i].sql, -1, &s, NULL) !=
 		    SQLITE_OK) {
@@ -85,29 +80,25 @@ static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
 			           f->name, queries[i].type);
 			continue;
 		}
-		*st = rows(run, s, queries[i].type, f->name);
+		st = rows(run, s, queries[i].type, f->name);
 		sqlite3_finalize(s);
 	}
-	th_sqlite_close(db);
-	return *st != TH_OK;
+	return st;
 }
 
 static enum th_status run_favicon(struct th_run *run)
 {
-	enum th_status st = TH_OK, walk;
-
-	walk = th_fsmod_each(run, artifacts, "Safari Favicons.db", on_file,
-	                     &st);
-	return walk != TH_OK ? walk : st;
+	return th_fsmod_each_db(run, artifacts, "Safari Favicons.db", read_db,
+	                        NULL);
 }
 
 static void check_favicon(struct th_run *run, const json_t *rec)
 {
-	int64_t t = th_fsmod_parse_time(th_fsmod_str(rec, "isodate"));
+	int64_t t = th_fsmod_parse_time(th_rec_str(rec, "isodate"));
 
-	if (!th_run_check(run, TH_MATCH_URL, th_fsmod_str(rec, "url"),
+	if (!th_run_check(run, TH_MATCH_URL, th_rec_str(rec, "url"),
 	                  TH_LEVEL_CRITICAL, t, rec))
-		th_run_check(run, TH_MATCH_URL, th_fsmod_str(rec, "icon_url"),
+		th_run_check(run, TH_MATCH_URL, th_rec_str(rec, "icon_url"),
 		             TH_LEVEL_CRITICAL, t, rec);
 }
 

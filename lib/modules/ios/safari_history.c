@@ -67,15 +67,13 @@ struct ctx {
 	char desc[8192];
 };
 
-static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
+static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
+                           void *arg)
 {
 	struct ctx *c = arg;
 	int64_t t = th_evdb_cocoa(stmt, 3);
-	json_t *rec = json_object();
 	const char *url = th_evdb_text(stmt, 1);
 
-	if (!rec)
-		return TH_ERR_NOMEM;
 	json_object_set_new(rec, "id", th_evdb_value(stmt, 0));
 	json_object_set_new(rec, "url", th_evdb_value(stmt, 1));
 	json_object_set_new(rec, "visit_id", th_evdb_value(stmt, 2));
@@ -97,29 +95,27 @@ static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
 	         (long long)sqlite3_column_int64(stmt, 0),
 	         (long long)sqlite3_column_int64(stmt, 2));
 	th_run_event(run, t, "safari_history", c->desc);
-	return th_run_record(run, rec);
+	return TH_OK;
 }
+
+static const struct th_evdb_need need[] = {
+        {.table = "history_items"}, {.table = "history_visits"}, {0}};
+
+static const struct th_evdb_select visits = {
+        .need = need,
+        .missing = "history tables",
+        .build = build_sql,
+        .fill = fill,
+};
 
 static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
                               const struct th_file *file, void *arg)
 {
+	/* Each record names the History.db it came from. */
 	struct ctx c = {.db_name = file->name};
-	enum th_status st;
-	struct th_buf sql;
 
 	(void)arg;
-	if (!th_sqlite_has_table(db->db, "history_items") ||
-	    !th_sqlite_has_table(db->db, "history_visits")) {
-		th_run_log(run, TH_LOG_DEBUG, "%s: no history tables",
-		           file->name);
-		return TH_OK;
-	}
-	th_buf_init(&sql, 4096);
-	st = build_sql(db->db, &sql);
-	if (st == TH_OK)
-		st = th_evdb_rows(run, db, th_buf_str(&sql), on_row, &c);
-	th_buf_free(&sql);
-	return st;
+	return th_evdb_select(run, db, file, &visits, &c);
 }
 
 static enum th_status safari_history_run(struct th_run *run)

@@ -60,15 +60,13 @@ static void emit_events(struct th_run *run, const json_t *rec, int64_t t0,
 	th_buf_free(&d);
 }
 
-static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
+static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
+                           void *arg)
 {
 	int64_t t0 = th_evdb_cocoa(stmt, 2), t1 = th_evdb_cocoa(stmt, 3);
-	json_t *rec = json_object();
 	char source[64];
 
 	(void)arg;
-	if (!rec)
-		return TH_ERR_NOMEM;
 	json_object_set_new(rec, "shortcut_id", th_evdb_value(stmt, 0));
 	json_object_set_new(rec, "shortcut_name", th_evdb_value(stmt, 1));
 	json_object_set_new(rec, "modified_date", th_json_time(t1));
@@ -79,7 +77,7 @@ static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
 	         (long long)sqlite3_column_int64(stmt, 0));
 	th_links_record(run, json_object_get(rec, "action_urls"), t0, source);
 	emit_events(run, rec, t0, t1);
-	return th_run_record(run, rec);
+	return TH_OK;
 }
 
 static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
@@ -107,29 +105,20 @@ static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 	return st;
 }
 
-static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
-                              const struct th_file *file, void *arg)
-{
-	enum th_status st;
-	struct th_buf sql;
+static const struct th_evdb_need need[] = {
+        {.table = "ZSHORTCUT", .column = "Z_PK"}, {0}};
 
-	(void)arg;
-	if (!th_sqlite_has_column(db->db, "ZSHORTCUT", "Z_PK")) {
-		th_run_log(run, TH_LOG_DEBUG, "%s: no ZSHORTCUT table",
-		           file->name);
-		return TH_OK;
-	}
-	th_buf_init(&sql, 4096);
-	st = build_sql(db->db, &sql);
-	if (st == TH_OK)
-		st = th_evdb_rows(run, db, th_buf_str(&sql), on_row, NULL);
-	th_buf_free(&sql);
-	return st;
-}
+static const struct th_evdb_select shortcuts = {
+        .need = need,
+        .missing = "ZSHORTCUT table",
+        .build = build_sql,
+        .fill = fill,
+};
 
 static enum th_status shortcuts_run(struct th_run *run)
 {
-	return th_evdb_each(run, artifacts, "Shortcuts.sqlite", read_db, NULL);
+	return th_evdb_each_select(run, artifacts, "Shortcuts.sqlite",
+	                           &shortcuts);
 }
 
 static void shortcuts_check(struct th_run *run, const json_t *rec)

@@ -70,7 +70,8 @@ static int on_block(void *vctx, const struct th_shutdown_block *b)
 	return c->st != TH_OK;
 }
 
-static int on_file(struct th_run *run, const struct th_file *f, void *vctx)
+static enum th_status read_file(struct th_run *run, const struct th_file *f,
+                                void *vctx)
 {
 	struct ctx *c = vctx;
 	char *text = NULL;
@@ -78,7 +79,7 @@ static int on_file(struct th_run *run, const struct th_file *f, void *vctx)
 	long blocks;
 
 	if (th_fsmod_read(run, f, LOG_MAX, &text, &len) != TH_OK)
-		return 0;
+		return TH_OK;
 	c->file = f->name;
 	blocks = th_shutdown_parse(text, len, on_block, c);
 	free(text);
@@ -87,16 +88,15 @@ static int on_file(struct th_run *run, const struct th_file *f, void *vctx)
 	else
 		th_run_log(run, TH_LOG_DEBUG, "'%s': %ld shutdowns", f->name,
 		           blocks);
-	return c->st != TH_OK;
+	return c->st;
 }
 
 static enum th_status run_shutdown(struct th_run *run)
 {
 	struct ctx c = {.run = run, .st = TH_OK};
-	enum th_status st;
 
-	st = th_fsmod_each(run, artifacts, "shutdown.log", on_file, &c);
-	return st != TH_OK ? st : c.st;
+	return th_fsmod_each_until(run, artifacts, "shutdown.log", read_file,
+	                           &c);
 }
 
 static int staged(const char *path)
@@ -110,35 +110,20 @@ static int staged(const char *path)
 static int check_components(struct th_run *run, const json_t *rec,
                             const char *path, int64_t t)
 {
-	char comp[TH_SHUTDOWN_PATH_MAX], name[TH_SHUTDOWN_PATH_MAX];
-	const char *p = path, *slash;
-	size_t n;
+	char name[TH_SHUTDOWN_PATH_MAX];
 
 	th_shutdown_process(path, name, sizeof(name));
 	if (th_run_check(run, TH_MATCH_PROCESS, name, TH_LEVEL_CRITICAL, t,
 	                 rec))
 		return 1;
-	for (; *p; p = *slash ? slash + 1 : slash) {
-		slash = strchr(p, '/');
-		if (!slash)
-			slash = p + strlen(p);
-		n = (size_t)(slash - p);
-		if (n == 0 || n >= sizeof(comp))
-			continue;
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		if (strcmp(comp, name) != 0 &&
-		    th_run_check(run, TH_MATCH_PROCESS, comp, TH_LEVEL_CRITICAL,
-		                 t, rec))
-			return 1;
-	}
-	return 0;
+	return th_fsmod_check_components(run, rec, path, TH_SHUTDOWN_PATH_MAX,
+	                                 name, TH_LEVEL_CRITICAL, t);
 }
 
 static void check_shutdown(struct th_run *run, const json_t *rec)
 {
-	const char *client = th_fsmod_str(rec, "client");
-	const char *iso = th_fsmod_str(rec, "isodate");
+	const char *client = th_rec_str(rec, "client");
+	const char *iso = th_rec_str(rec, "isodate");
 	int64_t t = iso ? th_time_parse(iso) : TH_TIME_NONE;
 
 	if (!client || !*client)

@@ -70,8 +70,8 @@ static int64_t num_time(const json_t *rec, const char *key)
 	                         : TH_TIME_NONE;
 }
 
-/* Adds MVT's derived fields to a row of message.* and returns it. */
-static json_t *finish(struct th_run *run, json_t *rec)
+/* Adds MVT's derived fields to a row of message.*. */
+static void finish(struct th_run *run, json_t *rec)
 {
 	int64_t t = num_time(rec, "date"), t_read = num_time(rec, "date_read");
 	const char *text = th_rec_str(rec, "text");
@@ -97,47 +97,32 @@ static json_t *finish(struct th_run *run, json_t *rec)
 	}
 	json_object_set_new(rec, "links", links);
 	emit_events(run, rec, t, t_read);
-	return rec;
 }
 
-static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
-                              const struct th_file *file, void *ctx)
+static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 {
-	const char *sql =
-	        th_sqlite_has_column(db->db, "handle", "id")
-	                ? "SELECT message.*, handle.id AS phone_number FROM "
-	                  "message LEFT JOIN handle ON handle.ROWID = "
-	                  "message.handle_id ORDER BY message.ROWID"
-	                : "SELECT message.*, NULL AS phone_number FROM "
-	                  "message ORDER BY message.ROWID";
-	enum th_status st = TH_OK;
-	sqlite3_stmt *stmt;
-	json_t *rec;
-
-	(void)ctx;
-	if (!th_sqlite_has_table(db->db, "message")) {
-		th_run_log(run, TH_LOG_DEBUG, "%s: no message table",
-		           file->name);
-		return TH_OK;
-	}
-	if (th_evdb_prepare(run, db, sql, &stmt) != TH_OK)
-		return TH_ERR_FORMAT;
-	while (st == TH_OK && th_evdb_step(run, db, stmt) == 1) {
-		rec = json_object();
-		if (!rec || th_evdb_row_json(stmt, rec) != TH_OK) {
-			json_decref(rec);
-			st = TH_ERR_NOMEM;
-			break;
-		}
-		st = th_run_record(run, finish(run, rec));
-	}
-	sqlite3_finalize(stmt);
-	return st;
+	return th_buf_adds(
+	        sql, th_sqlite_has_column(db, "handle", "id")
+	                     ? "SELECT message.*, handle.id AS phone_number "
+	                       "FROM message LEFT JOIN handle ON "
+	                       "handle.ROWID = message.handle_id ORDER BY "
+	                       "message.ROWID"
+	                     : "SELECT message.*, NULL AS phone_number FROM "
+	                       "message ORDER BY message.ROWID");
 }
+
+static const struct th_evdb_need need[] = {{.table = "message"}, {0}};
+
+static const struct th_evdb_select messages = {
+        .need = need,
+        .missing = "message table",
+        .build = build_sql,
+        .finish = finish,
+};
 
 static enum th_status sms_run(struct th_run *run)
 {
-	return th_evdb_each(run, th_art_sms_db, "sms.db", read_db, NULL);
+	return th_evdb_each_select(run, th_art_sms_db, "sms.db", &messages);
 }
 
 static void sms_check(struct th_run *run, const json_t *rec)

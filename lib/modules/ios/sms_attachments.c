@@ -49,7 +49,7 @@ static void emit_event(struct th_run *run, const json_t *rec, int64_t t)
 }
 
 /* MVT's derived fields on a row of attachment.*. */
-static json_t *finish(struct th_run *run, json_t *rec)
+static void finish(struct th_run *run, json_t *rec)
 {
 	int64_t t = num_time(rec, "created_date");
 	int out = json_integer_value(json_object_get(rec, "is_outgoing")) == 1;
@@ -65,7 +65,6 @@ static json_t *finish(struct th_run *run, json_t *rec)
 	set_default(rec, "service", "Unknown");
 	set_default(rec, "filename", "NULL");
 	emit_event(run, rec, t);
-	return rec;
 }
 
 static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
@@ -98,41 +97,18 @@ static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 	return st;
 }
 
-static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
-                              const struct th_file *file, void *ctx)
-{
-	enum th_status st;
-	sqlite3_stmt *stmt = NULL;
-	struct th_buf sql;
-	json_t *rec;
+static const struct th_evdb_need need[] = {{.table = "attachment"}, {0}};
 
-	(void)ctx;
-	if (!th_sqlite_has_table(db->db, "attachment")) {
-		th_run_log(run, TH_LOG_DEBUG, "%s: no attachment table",
-		           file->name);
-		return TH_OK;
-	}
-	th_buf_init(&sql, 4096);
-	st = build_sql(db->db, &sql);
-	if (st == TH_OK)
-		st = th_evdb_prepare(run, db, th_buf_str(&sql), &stmt);
-	th_buf_free(&sql);
-	while (st == TH_OK && th_evdb_step(run, db, stmt) == 1) {
-		rec = json_object();
-		if (!rec || th_evdb_row_json(stmt, rec) != TH_OK) {
-			json_decref(rec);
-			st = TH_ERR_NOMEM;
-			break;
-		}
-		st = th_run_record(run, finish(run, rec));
-	}
-	sqlite3_finalize(stmt);
-	return st;
-}
+static const struct th_evdb_select attachments = {
+        .need = need,
+        .missing = "attachment table",
+        .build = build_sql,
+        .finish = finish,
+};
 
 static enum th_status sms_attachments_run(struct th_run *run)
 {
-	return th_evdb_each(run, th_art_sms_db, "sms.db", read_db, NULL);
+	return th_evdb_each_select(run, th_art_sms_db, "sms.db", &attachments);
 }
 
 static int ends_with(const char *s, const char *suffix)

@@ -48,58 +48,53 @@ static json_t *make_record(const json_t *head, const char *file)
 	return rec;
 }
 
-static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
+static enum th_status read_file(struct th_run *run, const struct th_file *f,
+                                void *ctx)
 {
-	enum th_status *st = ctx;
 	char *text = NULL, desc[512];
 	size_t len = 0;
 	json_t *head, *rec;
 	const char *app;
 
+	(void)ctx;
 	if (th_fsmod_read(run, f, IPS_MAX, &text, &len) != TH_OK)
-		return 0;
+		return TH_OK;
 	head = th_ips_header(text, len);
 	free(text);
 	if (!head) {
 		th_run_log(run, TH_LOG_WARN,
 		           "cannot parse '%s': no JSON header line", f->name);
-		return 0;
+		return TH_OK;
 	}
 	rec = make_record(head, f->name);
 	json_decref(head);
-	if (!rec) {
-		*st = TH_ERR_NOMEM;
-		return 1;
-	}
-	app = th_fsmod_str(rec, "app_name");
+	if (!rec)
+		return TH_ERR_NOMEM;
+	app = th_rec_str(rec, "app_name");
 	snprintf(desc, sizeof(desc), "crash or spin report of '%s' (%s)",
 	         app ? app : "?", f->name);
-	th_run_event(run, th_fsmod_parse_time(th_fsmod_str(rec, "timestamp")),
+	th_run_event(run, th_fsmod_parse_time(th_rec_str(rec, "timestamp")),
 	             "crash", desc);
-	*st = th_run_record(run, rec);
-	return *st != TH_OK;
+	return th_run_record(run, rec);
 }
 
 static enum th_status run_crashes(struct th_run *run)
 {
-	enum th_status st = TH_OK, walk;
-
-	walk = th_fsmod_each(run, artifacts, "crash report (*.ips)", on_file,
-	                     &st);
-	return walk != TH_OK ? walk : st;
+	return th_fsmod_each_until(run, artifacts, "crash report (*.ips)",
+	                           read_file, NULL);
 }
 
 static void check_crashes(struct th_run *run, const json_t *rec)
 {
-	int64_t t = th_fsmod_parse_time(th_fsmod_str(rec, "timestamp"));
+	int64_t t = th_fsmod_parse_time(th_rec_str(rec, "timestamp"));
 
-	if (th_run_check(run, TH_MATCH_PROCESS, th_fsmod_str(rec, "app_name"),
+	if (th_run_check(run, TH_MATCH_PROCESS, th_rec_str(rec, "app_name"),
 	                 TH_LEVEL_CRITICAL, t, rec))
 		return;
-	if (th_run_check(run, TH_MATCH_PROCESS, th_fsmod_str(rec, "name"),
+	if (th_run_check(run, TH_MATCH_PROCESS, th_rec_str(rec, "name"),
 	                 TH_LEVEL_CRITICAL, t, rec))
 		return;
-	th_run_check(run, TH_MATCH_APP_ID, th_fsmod_str(rec, "bundle_id"),
+	th_run_check(run, TH_MATCH_APP_ID, th_rec_str(rec, "bundle_id"),
 	             TH_LEVEL_CRITICAL, t, rec);
 }
 

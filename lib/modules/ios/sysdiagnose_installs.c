@@ -38,39 +38,38 @@ static enum th_status on_line(struct th_run *run, const char *line,
 	return th_run_record(run, rec);
 }
 
-static int on_file(struct th_run *run, const struct th_file *f, void *ctx)
+static enum th_status read_file(struct th_run *run, const struct th_file *f,
+                                void *ctx)
 {
-	enum th_status *st = ctx;
+	enum th_status st = TH_OK;
 	char *text = NULL, *s, *nl;
 	size_t len = 0;
 
+	(void)ctx;
 	if (th_fsmod_read(run, f, LOG_MAX, &text, &len) != TH_OK)
-		return 0;
-	for (s = text; s < text + len && *st == TH_OK; s = nl + 1) {
+		return TH_OK;
+	for (s = text; s < text + len && st == TH_OK; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(text + len - s));
 		if (!nl)
 			nl = text + len;
 		*nl = '\0';
-		*st = on_line(run, s, f->name);
+		st = on_line(run, s, f->name);
 	}
 	free(text);
-	return *st != TH_OK;
+	return st;
 }
 
 static enum th_status run_installs(struct th_run *run)
 {
-	enum th_status st = TH_OK, walk;
-
-	walk = th_fsmod_each(run, artifacts, "MobileInstallation log", on_file,
-	                     &st);
-	return walk != TH_OK ? walk : st;
+	return th_fsmod_each_until(run, artifacts, "MobileInstallation log",
+	                           read_file, NULL);
 }
 
 static void check_installs(struct th_run *run, const json_t *rec)
 {
-	th_run_check(run, TH_MATCH_APP_ID, th_fsmod_str(rec, "bundle_id"),
+	th_run_check(run, TH_MATCH_APP_ID, th_rec_str(rec, "bundle_id"),
 	             TH_LEVEL_CRITICAL,
-	             th_fsmod_parse_time(th_fsmod_str(rec, "timestamp")), rec);
+	             th_fsmod_parse_time(th_rec_str(rec, "timestamp")), rec);
 }
 
 const struct th_module th_mod_sysdiagnose_installs = {

@@ -30,35 +30,34 @@ static int on_row(void *vctx, json_t *rec)
 	return c->st != TH_OK;
 }
 
-static int on_file(struct th_run *run, const struct th_file *f, void *vctx)
+static enum th_status read_file(struct th_run *run, const struct th_file *f,
+                                void *vctx)
 {
 	struct ctx *c = vctx;
 	char *text = NULL;
 	size_t len = 0;
 
 	if (th_fsmod_read(run, f, PS_MAX, &text, &len) != TH_OK)
-		return 0;
+		return TH_OK;
 	c->file = f->name;
 	if (th_ps_table_each(text, len, on_row, c) < 0)
 		c->st = TH_ERR_NOMEM;
 	free(text);
-	return c->st != TH_OK;
+	return c->st;
 }
 
 static enum th_status run_processes(struct th_run *run)
 {
 	struct ctx c = {.run = run, .st = TH_OK};
-	enum th_status walk;
 
-	walk = th_fsmod_each(run, artifacts, "ps.txt", on_file, &c);
-	return walk != TH_OK ? walk : c.st;
+	return th_fsmod_each_until(run, artifacts, "ps.txt", read_file, &c);
 }
 
 static void check_processes(struct th_run *run, const json_t *rec)
 {
-	const char *exe = th_fsmod_str(rec, "executable");
+	const char *exe = th_rec_str(rec, "executable");
 
-	if (th_run_check(run, TH_MATCH_PROCESS, th_fsmod_str(rec, "process"),
+	if (th_run_check(run, TH_MATCH_PROCESS, th_rec_str(rec, "process"),
 	                 TH_LEVEL_CRITICAL, TH_TIME_NONE, rec))
 		return;
 	if (exe && exe[0] == '/')

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 
 static const struct th_artifact tcc_artifacts[] = {
         {.backup_domain = "HomeDomain",
@@ -43,15 +43,15 @@ static const char *const tcc_times[] = {"last_modified", NULL};
 
 static void tcc_events(struct th_run *run, const json_t *rec)
 {
-	const char *service = th_sys_str(rec, "service");
+	const char *service = th_rec_str(rec, "service");
 	char desc[1024], b[3][256];
 	const char *value = json_object_get(rec, "allowed_value")
 	                            ? "allowed_value"
 	                            : "auth_value";
 
-	th_sys_show(rec, "client", b[0], sizeof(b[0]));
-	th_sys_show(rec, value, b[1], sizeof(b[1]));
-	th_sys_show(rec, "service", b[2], sizeof(b[2]));
+	th_rec_show(rec, "client", b[0], sizeof(b[0]));
+	th_rec_show(rec, value, b[1], sizeof(b[1]));
+	th_rec_show(rec, "service", b[2], sizeof(b[2]));
 	if (service && (strcmp(service, "kTCCServiceMicrophone") == 0 ||
 	                strcmp(service, "kTCCServiceCamera") == 0))
 		th_run_log(run, TH_LOG_INFO, "client '%s' has access %s to %s",
@@ -59,15 +59,15 @@ static void tcc_events(struct th_run *run, const json_t *rec)
 		           service[11] == 'M' ? "the microphone"
 		                              : "the camera");
 	snprintf(desc, sizeof(desc), "Access to %s by %s %s", b[2], b[0], b[1]);
-	th_run_event(run, th_sys_time(rec, "last_modified"), "AccessRequest",
+	th_run_event(run, th_rec_time(rec, "last_modified"), "AccessRequest",
 	             desc);
 }
 
 static void tcc_check(struct th_run *run, const json_t *rec)
 {
-	const char *client = th_sys_str(rec, "client");
-	const char *type = th_sys_str(rec, "client_type");
-	int64_t t = th_sys_time(rec, "last_modified");
+	const char *client = th_rec_str(rec, "client");
+	const char *type = th_rec_str(rec, "client_type");
+	int64_t t = th_rec_time(rec, "last_modified");
 
 	if (th_run_check(run, TH_MATCH_PROCESS, client, TH_LEVEL_CRITICAL, t,
 	                 rec))
@@ -80,23 +80,13 @@ static void tcc_check(struct th_run *run, const json_t *rec)
 		             rec);
 }
 
-static enum th_status tcc_file(struct th_run *run, const struct th_file *f,
-                               void *ctx, struct th_err *err)
-{
-	const struct th_sys_query q = {
-	        .sql = tcc_sql, .unix_secs = tcc_times, .events = tcc_events};
-	enum th_status st;
-	size_t n = 0;
-
-	(void)ctx;
-	st = th_sys_sql_records(run, f, &q, &n, err);
-	th_run_log(run, TH_LOG_INFO, "%zu TCC entries in %s", n, f->name);
-	return st;
-}
+static const struct th_evdb_query tcc_query = {
+        .sql = tcc_sql, .unix_secs = tcc_times, .events = tcc_events};
 
 static enum th_status tcc_run(struct th_run *run)
 {
-	return th_sys_each_file(run, tcc_artifacts, "TCC.db", tcc_file, NULL);
+	return th_evdb_each_records(run, tcc_artifacts, "TCC.db", &tcc_query,
+	                            "TCC entries");
 }
 
 const struct th_module th_mod_tcc = {

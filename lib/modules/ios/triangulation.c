@@ -18,7 +18,7 @@
 #include "core/timeconv.h"
 #include "formats/plist_util.h"
 #include "modules/ios/ios_modules.h"
-#include "modules/ios/sysutil.h"
+#include "modules/ios/evdb.h"
 #include "sources/ios_backup.h"
 
 #define WINDOW      (INT64_C(300) * 1000000) /* 5 minutes, in µs */
@@ -73,7 +73,7 @@ static int datausage_times(void *ctx, const struct th_file *f)
 	struct th_err err = {0};
 
 	/* datausage reports a bad database; here it is only no data. */
-	if (th_sys_sql_open(f, &db, &err) != TH_OK) {
+	if (th_evdb_open(f, &db, &err) != TH_OK) {
 		th_run_log(run, TH_LOG_DEBUG, "%s", err.msg);
 		return 0;
 	}
@@ -102,7 +102,7 @@ static int addaily_times(void *ctx, const struct th_file *f)
 	plist_t root = NULL, base, agent;
 	struct th_err err = {0};
 
-	if (th_sys_plist(f, &root, &err) != TH_OK) {
+	if (th_evplist_read(f, &root, &err) != TH_OK) {
 		th_run_log(t->run, TH_LOG_DEBUG, "%s", err.msg);
 		return 0;
 	}

@@ -136,9 +136,9 @@ static enum th_status run_kind(struct th_run *run, const struct webkit_kind *k)
 
 static void check_webkit(struct th_run *run, const json_t *rec)
 {
-	const char *iso = th_fsmod_str(rec, "isodate");
+	const char *iso = th_rec_str(rec, "isodate");
 
-	th_run_check(run, TH_MATCH_URL, th_fsmod_str(rec, "url"),
+	th_run_check(run, TH_MATCH_URL, th_rec_str(rec, "url"),
 	             TH_LEVEL_CRITICAL,
 	             iso ? th_fsmod_parse_time(iso) : TH_TIME_NONE, rec);
 }

@@ -22,15 +22,13 @@ struct ctx {
 	const char *domain, *path;
 };
 
-static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
+static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
+                           void *arg)
 {
 	struct ctx *c = arg;
 	int64_t t = th_evdb_unix(stmt, 2);
-	json_t *rec = json_object();
 	char desc[4096];
 
-	if (!rec)
-		return TH_ERR_NOMEM;
 	json_object_set_new(rec, "domain_id", th_evdb_value(stmt, 0));
 	json_object_set_new(rec, "registrable_domain", th_evdb_value(stmt, 1));
 	json_object_set_new(rec, "last_seen", th_evdb_value(stmt, 2));
@@ -43,8 +41,34 @@ static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
 	         th_evdb_text(stmt, 1), *c->domain ? " by app in domain " : "",
 	         c->domain);
 	th_run_event(run, t, "visit", desc);
-	return th_run_record(run, rec);
+	return TH_OK;
 }
+
+static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
+{
+	enum th_status st;
+
+	st = th_buf_adds(sql, "SELECT domainID, registrableDomain");
+	if (st == TH_OK)
+		st = th_evdb_col(sql, db, "ObservedDomains", "lastSeen",
+		                 "lastSeen", 1);
+	if (st == TH_OK)
+		st = th_evdb_col(sql, db, "ObservedDomains",
+		                 "hadUserInteraction", "hadUserInteraction", 1);
+	if (st == TH_OK)
+		st = th_buf_adds(sql,
+		                 " FROM ObservedDomains ORDER BY domainID");
+	return st;
+}
+
+static const struct th_evdb_need need[] = {{.table = "ObservedDomains"}, {0}};
+
+static const struct th_evdb_select domains = {
+        .need = need,
+        .missing = "ObservedDomains table",
+        .build = build_sql,
+        .fill = fill,
+};
 
 static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
                               const struct th_file *file, void *arg)
@@ -53,30 +77,9 @@ static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
 	struct ctx c = {.domain = file->domain ? file->domain : "",
 	                .path = file->relative_path ? file->relative_path
 	                                            : file->name};
-	enum th_status st;
-	struct th_buf sql;
 
 	(void)arg;
-	if (!th_sqlite_has_table(db->db, "ObservedDomains")) {
-		th_run_log(run, TH_LOG_DEBUG, "%s: no ObservedDomains table",
-		           file->name);
-		return TH_OK;
-	}
-	th_buf_init(&sql, 4096);
-	st = th_buf_adds(&sql, "SELECT domainID, registrableDomain");
-	if (st == TH_OK)
-		st = th_evdb_col(&sql, db->db, "ObservedDomains", "lastSeen",
-		                 "lastSeen", 1);
-	if (st == TH_OK)
-		st = th_evdb_col(&sql, db->db, "ObservedDomains",
-		                 "hadUserInteraction", "hadUserInteraction", 1);
-	if (st == TH_OK)
-		st = th_buf_adds(&sql,
-		                 " FROM ObservedDomains ORDER BY domainID");
-	if (st == TH_OK)
-		st = th_evdb_rows(run, db, th_buf_str(&sql), on_row, &c);
-	th_buf_free(&sql);
-	return st;
+	return th_evdb_select(run, db, file, &domains, &c);
 }
 
 static enum th_status rls_run(struct th_run *run)

@@ -60,17 +60,13 @@ static void emit_event(struct th_run *run, const json_t *rec, int64_t t)
 	th_buf_free(&d);
 }
 
-static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
+/* MVT's derived fields on a row of ZWAMESSAGE.* and its joins. */
+static void finish(struct th_run *run, json_t *rec)
 {
-	json_t *rec = json_object(), *date;
 	char source[64];
+	json_t *date;
 	int64_t t;
 
-	(void)arg;
-	if (!rec || th_evdb_row_json(stmt, rec) != TH_OK) {
-		json_decref(rec);
-		return TH_ERR_NOMEM;
-	}
 	date = json_object_get(rec, "ZMESSAGEDATE");
 	t = json_is_number(date) ? th_evtime_cocoa(json_number_value(date))
 	                         : TH_TIME_NONE;
@@ -85,7 +81,6 @@ static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
 		th_links_record(run, json_object_get(rec, "links"), t, source);
 	}
 	emit_event(run, rec, t);
-	return th_run_record(run, rec);
 }
 
 static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
@@ -119,30 +114,20 @@ static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 	return st;
 }
 
-static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
-                              const struct th_file *file, void *arg)
-{
-	enum th_status st;
-	struct th_buf sql;
+static const struct th_evdb_need need[] = {
+        {.table = "ZWAMESSAGE", .column = "Z_PK"}, {0}};
 
-	(void)arg;
-	if (!th_sqlite_has_column(db->db, "ZWAMESSAGE", "Z_PK")) {
-		th_run_log(run, TH_LOG_DEBUG, "%s: no ZWAMESSAGE table",
-		           file->name);
-		return TH_OK;
-	}
-	th_buf_init(&sql, 4096);
-	st = build_sql(db->db, &sql);
-	if (st == TH_OK)
-		st = th_evdb_rows(run, db, th_buf_str(&sql), on_row, NULL);
-	th_buf_free(&sql);
-	return st;
-}
+static const struct th_evdb_select messages = {
+        .need = need,
+        .missing = "ZWAMESSAGE table",
+        .build = build_sql,
+        .finish = finish,
+};
 
 static enum th_status whatsapp_run(struct th_run *run)
 {
-	return th_evdb_each(run, artifacts, "WhatsApp ChatStorage.sqlite",
-	                    read_db, NULL);
+	return th_evdb_each_select(run, artifacts,
+	                           "WhatsApp ChatStorage.sqlite", &messages);
 }
 
 static void whatsapp_check(struct th_run *run, const json_t *rec)

@@ -132,13 +132,11 @@ static void emit_event(struct th_run *run, const json_t *rec)
 	th_run_event(run, t, "disappearing_mode_set", desc);
 }
 
-static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
+static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
+                           void *arg)
 {
-	json_t *rec = json_object();
 	size_t i;
 
-	if (!rec)
-		return TH_ERR_NOMEM;
 	json_object_set_new(rec, "row_pk", th_evdb_value(stmt, 0));
 	for (i = 0; i < NFIELDS; i++)
 		json_object_set_new(
@@ -146,7 +144,7 @@ static enum th_status on_row(struct th_run *run, sqlite3_stmt *stmt, void *arg)
 		        field_value(stmt, (int)i + 1, fields[i].kind));
 	add_duration(arg, rec, stmt);
 	emit_event(run, rec);
-	return th_run_record(run, rec);
+	return TH_OK;
 }
 
 static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
@@ -166,12 +164,21 @@ static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 	return st;
 }
 
+static const struct th_evdb_need need[] = {{.table = TABLE, .column = "Z_PK"},
+                                           {0}};
+
+static const struct th_evdb_select contacts = {
+        .need = need,
+        .missing = TABLE " table",
+        .build = build_sql,
+        .fill = fill,
+};
+
 static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
                               const struct th_file *file, void *arg)
 {
 	struct ctx c = {0};
 	enum th_status st;
-	struct th_buf sql;
 
 	(void)arg;
 	if (!th_sqlite_has_column(db->db, TABLE, "Z_PK")) {
@@ -186,11 +193,7 @@ static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
 		           "%s: no %s column: disappearing messages state is "
 		           "unknown",
 		           file->name, fields[DURATION].col);
-	th_buf_init(&sql, 4096);
-	st = build_sql(db->db, &sql);
-	if (st == TH_OK)
-		st = th_evdb_rows(run, db, th_buf_str(&sql), on_row, &c);
-	th_buf_free(&sql);
+	st = th_evdb_select(run, db, file, &contacts, &c);
 	th_run_log(run, TH_LOG_INFO,
 	           "%s: %zu contacts with disappearing messages on", file->name,
 	           c.on);
