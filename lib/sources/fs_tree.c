@@ -11,6 +11,7 @@
 
 #include "core/array.h"
 #include "core/timeconv.h"
+#include "iocs/hmap.h"
 #include "sources/fs_tree.h"
 
 #define MEMBER_MAX ((int64_t)4 << 30) /* one extracted member, bytes */
@@ -180,7 +181,43 @@ struct awalk {
 	void *ctx;
 	int extract_only; /* a later pass: the index is already built */
 	enum th_status st;
+	/* Folders indexed so far. Many archives list only files; their
+	 * folders are implied, and modules (filesystem) look at folders. */
+	struct th_hmap dirs;
+	struct th_arena names;
 };
+
+/* Indexes the folder rel[0..len) unless it is already; its time is
+ * the member's own when it is a member, unknown when implied. */
+static enum th_status add_dir(struct awalk *w, const char *rel, size_t len,
+                              int64_t mtime)
+{
+	void *old = NULL;
+	char *key;
+	enum th_status st;
+
+	if (th_hmap_get(&w->dirs, 0, rel, len, th_hmap_hash(0, rel, len)))
+		return TH_OK;
+	key = th_arena_strndup(&w->names, rel, len);
+	if (!key)
+		return TH_ERR_NOMEM;
+	st = th_hmap_put(&w->dirs, 0, key, len, key, &old);
+	if (st == TH_OK)
+		st = add_entry(w->t, key, mtime, TH_MEMBER_DIR, 0);
+	return st;
+}
+
+/* The folders above a member, shortest first. */
+static enum th_status add_parents(struct awalk *w, const char *rel)
+{
+	enum th_status st = TH_OK;
+	const char *slash;
+
+	for (slash = strchr(rel, '/'); slash && st == TH_OK;
+	     slash = strchr(slash + 1, '/'))
+		st = add_dir(w, rel, (size_t)(slash - rel), TH_TIME_NONE);
+	return st;
+}
 
 /* Extracts a wanted member under the temp folder; failures are counted,
  * not fatal: one damaged member must not stop the others. */
@@ -226,7 +263,11 @@ static int on_member(void *ctx, struct th_archive *ar,
 		local = extract(w, ar, rel);
 	if (w->extract_only)
 		return 0;
-	w->st = add_entry(w->t, rel, m->mtime, (int)m->type, local);
+	w->st = add_parents(w, rel);
+	if (w->st == TH_OK && m->type == TH_MEMBER_DIR)
+		w->st = add_dir(w, rel, strlen(rel), m->mtime);
+	else if (w->st == TH_OK)
+		w->st = add_entry(w->t, rel, m->mtime, (int)m->type, local);
 	return w->st != TH_OK;
 }
 
@@ -245,8 +286,12 @@ enum th_status th_tree_load_archive(struct th_tree *t, const char *path,
 	t->base = strdup(t->tmp.path);
 	if (!t->base)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	th_hmap_init(&w.dirs);
+	th_arena_init(&w.names);
 	st = th_archive_each(path, TH_TREE_ENTRIES_MAX, on_member, &w,
 	                     &t->stats, err);
+	th_hmap_free(&w.dirs);
+	th_arena_free(&w.names);
 	if (st == TH_ERR_FORMAT && t->n > 0) {
 		/* A truncated dump still holds what came before the damage. */
 		snprintf(t->damaged, sizeof(t->damaged), "%s", err->msg);

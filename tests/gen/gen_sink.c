@@ -149,6 +149,7 @@ enum th_status th_gen_sink_file(struct th_gen_sink *s, const char *rel,
 	enum th_status st;
 	char *p;
 
+	rel = prefixed(s, rel);
 	if (s->a)
 		return add_member(s, rel, AE_IFREG, NULL, data, len, mtime,
 		                  err);
