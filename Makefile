@@ -9,7 +9,7 @@ CMAKE_GEN   = -G Ninja
 FUZZ_SECONDS ?=
 SMOKE_SECONDS ?= 10
 
-.PHONY: all deps build demo test asan bench fuzz fuzz-smoke install format format-check clean
+.PHONY: all deps build demo test asan nomem bench fuzz fuzz-smoke install format format-check clean
 
 all: build
 
@@ -32,6 +32,15 @@ asan: deps
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DTH_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The malloc-failure pass under ASan+LSan (tests/nomem): every
+# allocation point of every case; NOMEM_MAX=N samples N per case, and
+# NOMEM_ARGS="--case backup" picks cases. ctest runs a 30-point sample.
+NOMEM_MAX ?= 0
+nomem: deps
+	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DTH_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target th-nomem
+	@$(ASAN_BUILD)/tests/nomem/th-nomem --quiet --max $(NOMEM_MAX) $(NOMEM_ARGS)
 
 bench: build
 	@$(BUILD)/bench/th-bench $(BUILD)

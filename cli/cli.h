@@ -27,10 +27,11 @@ enum cli_opt {
 	CLI_O_QUIET = 1u << 6,
 	CLI_O_JSON = 1u << 7,
 	CLI_O_TYPE = 1u << 8,
-	CLI_O_SECRET = 1u << 20,  /* -p, --password-file, -k (secret.h) */
-	CLI_O_DEST = 1u << 21,    /* -d DEST (decrypt-backup) */
-	CLI_O_FAST = 1u << 13,    /* --fast: skip the slow checks */
-	CLI_O_TIMEZONE = 1u << 14 /* --timezone: device-local times */
+	CLI_O_SECRET = 1u << 20,   /* -p, --password-file, -k (secret.h) */
+	CLI_O_DEST = 1u << 21,     /* -d DEST (decrypt-backup) */
+	CLI_O_FAST = 1u << 13,     /* --fast: skip the slow checks */
+	CLI_O_TIMEZONE = 1u << 14, /* --timezone: device-local times */
+	CLI_O_MAXSIZE = 1u << 15   /* --max-artifact-size */
 };
 
 /* What the command line said. Strings point into argv; the arrays are
@@ -53,6 +54,8 @@ struct cli_opts {
 	const char *dest;          /* -d */
 	int fast;
 	const char *timezone; /* --timezone */
+	/* --max-artifact-size; 0: each reader's default */
+	uint64_t max_artifact_size;
 	int help;
 	char **args; /* the operands (PATH, VALUE...) */
 	size_t nargs;

@@ -17,7 +17,7 @@ static int cmd_version(const struct cli_cmd *cmd, struct cli_opts *o);
 #define CHECK_OPTS                                                             \
 	(CLI_O_IOCS | CLI_O_OUTPUT | CLI_O_MODULE | CLI_O_HASHES |             \
 	 CLI_O_JOBS | CLI_O_VERBOSE | CLI_O_QUIET | CLI_O_JSON | CLI_O_FAST |  \
-	 CLI_O_TIMEZONE | CLI_O_SECRET)
+	 CLI_O_TIMEZONE | CLI_O_SECRET | CLI_O_MAXSIZE)
 
 static const struct cli_cmd commands[] = {
         {"check", cli_cmd_check, CHECK_OPTS, 1, 1, "PATH",

@@ -20,6 +20,7 @@ enum { OPT_JSON = 256, OPT_TYPE };
 enum { OPT_PASSWORD_FILE = 400 };
 enum { OPT_FAST = 320 };
 enum { OPT_TIMEZONE = 330 };
+enum { OPT_MAXSIZE = 340 };
 
 struct opt_desc {
 	const char *name;
@@ -53,6 +54,8 @@ static const struct opt_desc descs[] = {
          "skip the slow checks (dump-wide name searches)"},
         {"timezone", OPT_TIMEZONE, required_argument, CLI_O_TIMEZONE, "TZ",
          "device-local times in evidence are in TZ (UTC, +HH:MM)"},
+        {"max-artifact-size", OPT_MAXSIZE, required_argument, CLI_O_MAXSIZE,
+         "SIZE", "read artifacts up to SIZE (64M, 2G; default per artifact)"},
         {"password", 'p', required_argument, CLI_O_SECRET, "PASS",
          "backup password (others may see it: prefer a file)"},
         {"password-file", OPT_PASSWORD_FILE, required_argument, CLI_O_SECRET,
@@ -197,6 +200,13 @@ static int apply(const struct cli_cmd *cmd, int c, struct cli_opts *o)
 	case OPT_TIMEZONE:
 		o->timezone = optarg;
 		return CLI_EXIT_OK;
+	case OPT_MAXSIZE:
+		if (th_size_parse(optarg, &o->max_artifact_size) == TH_OK)
+			return CLI_EXIT_OK;
+		return cli_usage_error(cmd->name,
+		                       "invalid --max-artifact-size '%s' "
+		                       "(expected a size such as 512M or 4G)",
+		                       optarg);
 	}
 	return CLI_EXIT_ERROR;
 }

@@ -2,8 +2,11 @@
 # Runs every libFuzzer target in BUILD/fuzz for SECONDS each, from its
 # seed corpus in fuzz/corpus/<name>/ (read only: new inputs go to a temp
 # folder). A crash stops the run and leaves its input in build-fuzz/.
+# FUZZ_SEED=N fixes libFuzzer's seed (CI: the same inputs every run, so
+# a failure is a finding and not luck); unset or 0: a new seed each run.
 # Usage: scripts/fuzz-run.sh BUILD SECONDS
 set -eu
+seed=${FUZZ_SEED:-0}
 build=$(cd "$1" && pwd)
 seconds=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +22,7 @@ for target in "$build"/fuzz/fuzz_*; do
 	[ -d "$seeds" ] || seeds=""
 	printf 'fuzz: %-24s %ss ... ' "$name" "$seconds"
 	if (cd "$build" && "$target" -max_total_time="$seconds" \
-		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-seed="$seed" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		"$work/$name" $seeds >"$work/$name.log" 2>&1); then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
 			"$work/$name.log")

@@ -8,6 +8,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "support.h"
 #include "core/buf.h"
@@ -331,6 +333,43 @@ static void test_path_inside(void **state)
 	t_tmpdir_free(dir);
 }
 
+/* Removal reads folders without allocating; many entries (more than one
+ * getdents buffer), nesting, and a link that must not be followed. */
+static void test_remove_tree(void **state)
+{
+	char *dir = t_tmpdir(), *sub, *path, *outside, name[64];
+	struct stat st;
+	FILE *f;
+	int i;
+
+	outside = t_tmpdir();
+	sub = th_path_join(dir, "a/b/c");
+	assert_int_equal(th_mkdir_p(sub, 0, NULL), TH_OK);
+	for (i = 0; i < 400; i++) {
+		snprintf(name, sizeof(name), "a/a-file-with-a-long-name-%d", i);
+		path = th_path_join(dir, name);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fclose(f);
+		free(path);
+	}
+	path = th_path_join(outside, "keep");
+	f = fopen(path, "w");
+	fclose(f);
+	free(path);
+	path = th_path_join(dir, "a/b/link");
+	assert_int_equal(symlink(outside, path), 0);
+	free(path);
+	th_remove_tree(dir);
+	assert_int_not_equal(stat(dir, &st), 0);
+	path = th_path_join(outside, "keep");
+	assert_int_equal(stat(path, &st), 0);
+	free(path);
+	free(sub);
+	t_tmpdir_free(dir);
+	t_tmpdir_free(outside);
+}
+
 static void test_read_file_limit(void **state)
 {
 	char *dir = t_tmpdir(), *path, *data;
@@ -420,6 +459,7 @@ int main(void)
 	        cmocka_unit_test(test_alert_json_shape),
 	        cmocka_unit_test(test_sha256_file),
 	        cmocka_unit_test(test_path_inside),
+	        cmocka_unit_test(test_remove_tree),
 	        cmocka_unit_test(test_read_file_limit),
 	        cmocka_unit_test(test_jsonseq_reads_records_back),
 	};

@@ -57,6 +57,9 @@ struct th_run_options {
 	size_t key_len;
 	int fast;             /* skip the slow checks (--fast) */
 	const char *timezone; /* device-local times in evidence (--timezone) */
+	/* The most bytes read of one artifact (--max-artifact-size); 0:
+	 * each reader's default. */
+	uint64_t max_artifact_size;
 };
 
 /* One alert. Strings and `record` are owned by the run. */
@@ -124,6 +127,11 @@ struct th_source_info {
 };
 size_t th_source_count(void);
 const struct th_source_info *th_source_info_at(size_t i);
+
+/* Parses a size given by a user: "64M", "2G", "512k", "1TiB" or plain
+ * bytes (units are powers of 1024). TH_ERR_USAGE on anything else, on
+ * zero and on overflow. */
+enum th_status th_size_parse(const char *s, uint64_t *out);
 
 /* The library's version string. */
 const char *th_version(void);

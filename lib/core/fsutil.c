@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/fsutil.h"
@@ -224,11 +226,56 @@ void th_tmpdir_free(struct th_tmpdir *t)
 	t->path = NULL;
 }
 
+/* The kernel's directory record (getdents64(2)). */
+struct kdirent {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+#define REMOVE_PASSES_MAX 64
+
+static void remove_at(int parent, const char *name, int depth);
+
+/*
+ * Removes what the folder `fd` holds. The entries are read with
+ * getdents64 into a stack buffer, not opendir: a temp folder may hold
+ * decrypted evidence and must go even when memory has run out. Entries
+ * removed while reading may shift the listing, so the folder is read
+ * again until a pass removes nothing.
+ */
+static void remove_children(int fd, int depth)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct kdirent *d;
+	long n, off;
+	int removed, passes = 0;
+
+	do {
+		removed = 0;
+		if (lseek(fd, 0, SEEK_SET) != 0)
+			return;
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) >
+		       0) {
+			for (off = 0; off < n; off += d->reclen) {
+				d = (struct kdirent *)(void *)(buf + off);
+				if (d->reclen == 0)
+					return;
+				if (!strcmp(d->name, ".") ||
+				    !strcmp(d->name, ".."))
+					continue;
+				remove_at(fd, d->name, depth + 1);
+				removed++;
+			}
+		}
+	} while (removed && ++passes < REMOVE_PASSES_MAX);
+}
+
 static void remove_at(int parent, const char *name, int depth)
 {
 	struct stat st;
-	DIR *d;
-	struct dirent *de;
 	int fd;
 
 	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
@@ -240,16 +287,8 @@ static void remove_at(int parent, const char *name, int depth)
 	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 	if (fd < 0)
 		return;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			remove_at(dirfd(d), de->d_name, depth + 1);
-	}
-	closedir(d);
+	remove_children(fd, depth);
+	close(fd);
 	unlinkat(parent, name, AT_REMOVEDIR);
 }
 

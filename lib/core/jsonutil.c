@@ -34,6 +34,13 @@ static size_t utf8_seq(const unsigned char *s, size_t left)
 	return n;
 }
 
+static _Thread_local unsigned long nomem_count;
+
+unsigned long th_json_nomem_count(void)
+{
+	return nomem_count;
+}
+
 json_t *th_json_stringn(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -50,8 +57,10 @@ json_t *th_json_stringn(const char *s, size_t len)
 	if (len > (SIZE_MAX - 1) / 3)
 		return json_null();
 	out = malloc(len * 3 + 1);
-	if (!out)
+	if (!out) {
+		nomem_count++;
 		return json_null();
+	}
 	while (i < len) {
 		n = utf8_seq(p + i, len - i);
 		if (n) {
@@ -66,6 +75,8 @@ json_t *th_json_stringn(const char *s, size_t len)
 	}
 	j = json_stringn(out ? (const char *)out : "", o);
 	free(out);
+	if (!j)
+		nomem_count++; /* valid UTF-8 now: only memory fails */
 	return j ? j : json_null();
 }
 

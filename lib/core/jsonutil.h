@@ -10,4 +10,9 @@
 json_t *th_json_string(const char *s);
 json_t *th_json_stringn(const char *s, size_t len);
 
+/* How many strings the two above gave as JSON null, on this thread, for
+ * want of memory: a run compares it before and after a module, so that
+ * a record with a value lost does not pass for a complete one. */
+unsigned long th_json_nomem_count(void);
+
 #endif

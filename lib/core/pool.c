@@ -52,3 +52,27 @@ enum th_status th_pool_for(int threads, size_t n, th_pool_fn fn, void *ctx)
 	free(tids);
 	return (threads > 1 && !tids) ? TH_ERR_NOMEM : TH_OK;
 }
+
+static void *background(void *arg)
+{
+	struct th_pool_task *t = arg;
+
+	t->fn(t->ctx);
+	return NULL;
+}
+
+void th_pool_start(struct th_pool_task *task, void (*fn)(void *ctx), void *ctx)
+{
+	task->fn = fn;
+	task->ctx = ctx;
+	task->started = pthread_create(&task->tid, NULL, background, task) == 0;
+	if (!task->started)
+		fn(ctx);
+}
+
+void th_pool_wait(struct th_pool_task *task)
+{
+	if (task->started)
+		pthread_join(task->tid, NULL);
+	task->started = 0;
+}

@@ -160,7 +160,8 @@ enum th_status th_ab_header_parse(const unsigned char *data, size_t len,
 }
 
 /* AES-256-CBC decryption of in[0..len) with PKCS#7 padding removed.
- * 0 on success, -1 when the padding is bad (a wrong key). */
+ * 0 on success, -1 when the padding is bad (a wrong key), -2 when
+ * OpenSSL could not set up (it only fails to allocate). */
 static int cbc_decrypt(const unsigned char key[32], const unsigned char iv[16],
                        const unsigned char *in, size_t len, unsigned char *out,
                        size_t *out_len)
@@ -168,10 +169,14 @@ static int cbc_decrypt(const unsigned char key[32], const unsigned char iv[16],
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int n1 = 0, n2 = 0, ok;
 
+	*out_len = 0;
 	if (!ctx)
-		return -1;
-	ok = EVP_DecryptInit_ex(ctx, EVP_aes_256_cbc(), NULL, key, iv) == 1 &&
-	     EVP_DecryptUpdate(ctx, out, &n1, in, (int)len) == 1 &&
+		return -2;
+	if (EVP_DecryptInit_ex(ctx, EVP_aes_256_cbc(), NULL, key, iv) != 1) {
+		EVP_CIPHER_CTX_free(ctx);
+		return -2;
+	}
+	ok = EVP_DecryptUpdate(ctx, out, &n1, in, (int)len) == 1 &&
 	     EVP_DecryptFinal_ex(ctx, out + n1, &n2) == 1;
 	EVP_CIPHER_CTX_free(ctx);
 	*out_len = (size_t)n1 + (size_t)n2;
@@ -212,6 +217,8 @@ static int split_blob(const unsigned char *p, size_t n, unsigned char iv[16],
 	return 0;
 }
 
+/* 1 when the checksum matches, 0 when not, -1 when PBKDF2 itself failed
+ * (with valid arguments OpenSSL only fails to allocate). */
 static int checksum_ok(const struct th_ab_header *h, const unsigned char *mk,
                        const unsigned char *ck, size_t ck_len)
 {
@@ -227,8 +234,9 @@ static int checksum_ok(const struct th_ab_header *h, const unsigned char *mk,
 		memcpy(enc, mk, 32);
 	ok = PKCS5_PBKDF2_HMAC((const char *)enc, (int)n, h->ck_salt,
 	                       (int)h->ck_salt_len, (int)h->rounds, EVP_sha1(),
-	                       KEY_LEN, calc) == 1 &&
-	     CRYPTO_memcmp(calc, ck, KEY_LEN) == 0;
+	                       KEY_LEN, calc) == 1
+	             ? CRYPTO_memcmp(calc, ck, KEY_LEN) == 0
+	             : -1;
 	OPENSSL_cleanse(enc, sizeof(enc));
 	OPENSSL_cleanse(calc, sizeof(calc));
 	return ok;
@@ -243,6 +251,7 @@ enum th_status th_ab_master_key(const struct th_ab_header *h,
 	const unsigned char *ck = NULL;
 	enum th_status st = TH_OK;
 	size_t plen = 0, ck_len = 0;
+	int ok;
 
 	if (!password)
 		return th_err_set(
@@ -251,13 +260,24 @@ enum th_status th_ab_master_key(const struct th_ab_header *h,
 	if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password), h->user_salt,
 	                      (int)h->user_salt_len, (int)h->rounds, EVP_sha1(),
 	                      KEY_LEN, ukey) != 1)
-		return th_err_set(err, TH_ERR_CRYPTO, "cannot derive the key");
-	if (cbc_decrypt(ukey, h->user_iv, h->blob, h->blob_len, plain, &plen) !=
-	            0 ||
-	    split_blob(plain, plen, iv, mk, &ck, &ck_len) != 0 ||
-	    !checksum_ok(h, mk, ck, ck_len))
+		return th_err_set(
+		        err, TH_ERR_NOMEM,
+		        "cannot derive the key of '%s': out of memory", name);
+	ok = cbc_decrypt(ukey, h->user_iv, h->blob, h->blob_len, plain, &plen);
+	if (ok == 0 && split_blob(plain, plen, iv, mk, &ck, &ck_len) == 0) {
+		int c = checksum_ok(h, mk, ck, ck_len);
+
+		ok = c == 1 ? 0 : c == 0 ? -1 : -2;
+	} else if (ok == 0) {
+		ok = -1;
+	}
+	if (ok == -1)
 		st = th_err_set(err, TH_ERR_PASSWORD,
 		                "wrong backup password for '%s'", name);
+	else if (ok < 0)
+		st = th_err_set(err, TH_ERR_NOMEM,
+		                "cannot check the key of '%s': out of memory",
+		                name);
 	OPENSSL_cleanse(ukey, sizeof(ukey));
 	OPENSSL_cleanse(plain, sizeof(plain));
 	if (st != TH_OK) {

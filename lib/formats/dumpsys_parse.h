@@ -17,6 +17,8 @@
 #include <jansson.h>
 #include <tracehound/th_status.h>
 
+/* Takes the record; NULL when a parser could not allocate it (the
+ * receiver then fails with TH_ERR_NOMEM). Nonzero stops the parse. */
 typedef int (*th_record_fn)(void *ctx, json_t *record);
 
 /* The shape every parser below has. */

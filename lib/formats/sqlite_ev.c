@@ -122,19 +122,50 @@ static enum th_status copy_with_wal(struct th_sqlite *s, const char *path,
 	return st;
 }
 
+/* Ceilings for what a hostile database can make SQLite build. Our own
+ * queries are short and simple; a value over TH_SQLITE_VALUE_MAX fails
+ * with "string or blob too big" instead of allocating it. */
+static const int limits[][2] = {
+        {SQLITE_LIMIT_LENGTH, TH_SQLITE_VALUE_MAX},
+        {SQLITE_LIMIT_SQL_LENGTH, 100000},
+        {SQLITE_LIMIT_EXPR_DEPTH, 500}, /* triggers AND long chains */
+        {SQLITE_LIMIT_COMPOUND_SELECT, 100},
+        {SQLITE_LIMIT_VDBE_OP, 1000000},
+        {SQLITE_LIMIT_FUNCTION_ARG, 32},
+        {SQLITE_LIMIT_ATTACHED, 0},
+        {SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 1000},
+        {SQLITE_LIMIT_TRIGGER_DEPTH, 10},
+        {SQLITE_LIMIT_WORKER_THREADS, 0},
+};
+
 /* SQLite's advice for databases from an attacker ("Defense Against The
  * Dark Arts"): defensive mode, no extensions, untrusted schema, cell size
- * checks; triggers off as we only read. */
-static void harden(sqlite3 *db)
+ * checks, limits; triggers off as we only read; no memory map, so a file
+ * truncated under us is an error and not SIGBUS. The settings that keep
+ * the evidence safe must take, or the database is not opened. */
+static int harden(sqlite3 *db)
 {
-	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	int on = -1, off = -1;
+	size_t i;
+
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+		sqlite3_limit(db, limits[i][0], limits[i][1]);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &off);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 1, NULL);
+	/* Views off: modules read tables, and a view planted under a
+	 * table's name (a recursive CTE, joins of joins) would hang the
+	 * module that queries it (tests/test_hostile.c). */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
 	sqlite3_busy_timeout(db, 0);
-	sqlite3_exec(db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	if (on != 1 || off != 0 ||
+	    sqlite3_exec(db, "PRAGMA query_only = 1", NULL, NULL, NULL) ||
+	    sqlite3_exec(db, "PRAGMA trusted_schema = 0", NULL, NULL, NULL))
+		return -1;
+	sqlite3_exec(db, "PRAGMA mmap_size = 0", NULL, NULL, NULL);
 	sqlite3_exec(db, "PRAGMA cell_size_check = 1", NULL, NULL, NULL);
+	return 0;
 }
 
 static int has_wal(const char *wal)
@@ -200,7 +231,18 @@ enum th_status th_sqlite_open(const char *path, struct th_sqlite **out,
 	st = open_db(s, path, err);
 	if (st != TH_OK)
 		goto out;
-	harden(s->db);
+	if (harden(s->db) != 0) {
+		if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_NOMEM)
+			st = th_err_set(err, TH_ERR_NOMEM,
+			                "cannot open '%s': out of memory",
+			                path);
+		else
+			st = th_err_set(err, TH_ERR_INTERNAL,
+			                "cannot open '%s': SQLite refused its "
+			                "defensive settings",
+			                path);
+		goto out;
+	}
 	/* Reads the schema now: damage shows here, naming the file. */
 	rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL,
 	                  NULL, NULL);
@@ -243,20 +285,27 @@ enum th_status th_sqlite_error(const struct th_sqlite *s, struct th_err *err)
 	                  sqlite3_errmsg(s->db));
 }
 
-/* Runs a query with text parameters; 1 when it returns a row. */
+/* Runs a query with text parameters; 1 when it returns a row, 0 when
+ * not, -1 when SQLite ran out of memory: the caller's own query then
+ * runs and reports the failure, where 0 would hide it as "no table". */
 static int exists(sqlite3 *db, const char *sql, const char *a, const char *b)
 {
 	sqlite3_stmt *stmt = NULL;
-	int found;
+	int rc;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
-	found = sqlite3_step(stmt) == SQLITE_ROW;
+		return (sqlite3_errcode(db) & 0xff) == SQLITE_NOMEM ? -1 : 0;
+	if (sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    (b &&
+	     sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC) != SQLITE_OK)) {
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
-	return found;
+	if (rc == SQLITE_ROW)
+		return 1;
+	return (rc & 0xff) == SQLITE_NOMEM ? -1 : 0;
 }
 
 int th_sqlite_has_table(sqlite3 *db, const char *table)

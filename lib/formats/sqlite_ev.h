@@ -12,6 +12,10 @@
 #include "core/err.h"
 #include "core/fsutil.h"
 
+/* The largest string or blob value read (SQLITE_LIMIT_LENGTH): a row
+ * claiming more fails that query with "string or blob too big". */
+#define TH_SQLITE_VALUE_MAX (256 << 20)
+
 struct th_sqlite {
 	sqlite3 *db;
 	char *name;           /* the path as given, for messages */
@@ -39,7 +43,9 @@ void th_sqlite_close(struct th_sqlite *s);
  */
 enum th_status th_sqlite_error(const struct th_sqlite *s, struct th_err *err);
 
-/* Whether a table (or view) / a column of it exists. 0 on any error. */
+/* Whether a table (or view) / a column of it exists: 1 or 0, and -1
+ * (true as a boolean) when SQLite ran out of memory, so that the
+ * caller's query runs and reports it. 0 on any other error. */
 int th_sqlite_has_table(sqlite3 *db, const char *table);
 int th_sqlite_has_column(sqlite3 *db, const char *table, const char *column);
 

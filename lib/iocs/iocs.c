@@ -331,8 +331,9 @@ static enum th_status list_dir(struct th_iocs *iocs, const char *dir,
 	DIR *d = opendir(dir);
 
 	if (!d)
-		return add_errorf(iocs, TH_ERR_IO, "cannot open '%s': %s", dir,
-		                  strerror(errno));
+		return add_errorf(iocs,
+		                  errno == ENOMEM ? TH_ERR_NOMEM : TH_ERR_IO,
+		                  "cannot open '%s': %s", dir, strerror(errno));
 	while (st == TH_OK && (de = readdir(d)) != NULL) {
 		if (!wanted(de->d_name))
 			continue;

@@ -6,6 +6,7 @@
  * Anything unusual (an invalid piece, a repeated or escaped key, an
  * empty element) falls back to one whole parse, so errors read the same.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,7 +287,14 @@ enum th_status th_stix2_json_load(struct th_stix2_json *j, const char *name,
 	free(s.seps);
 	if (st != TH_OK || j->root)
 		return st;
+	/* jansson reports some allocation failures as syntax errors
+	 * ("invalid token"); malloc's ENOMEM tells them apart. */
+	errno = 0;
 	j->root = json_loadb(data, len, 0, &jerr);
+	if (!j->root && (json_error_code(&jerr) == json_error_out_of_memory ||
+	                 errno == ENOMEM))
+		return th_err_set(err, TH_ERR_NOMEM,
+		                  "cannot load '%s': out of memory", name);
 	if (!j->root)
 		return th_err_set(err, TH_ERR_FORMAT,
 		                  "cannot load '%s': not JSON: %s (line %d, "

@@ -11,6 +11,7 @@
 #ifndef TH_MODULES_MODULE_H
 #define TH_MODULES_MODULE_H
 
+#include <sys/uio.h>
 #include <jansson.h>
 #include <tracehound/th_run.h>
 #include "sources/source.h"
@@ -55,6 +56,15 @@ const struct th_iocs *th_run_iocs(const struct th_run *run);
  * with the whole object. */
 enum th_status th_run_record(struct th_run *run, json_t *record);
 
+/* Emits records given as the exact text th_run_record would write for
+ * each (th_json_append's bytes, e.g. th_flatjson_dump's), written
+ * straight from the caller's memory: for a module with millions of
+ * records where building each json_t is most of the cost. The module's
+ * check is NOT called: the caller has made sure it would raise nothing,
+ * and uses th_run_record for any record that may. */
+enum th_status th_run_record_texts(struct th_run *run, const struct iovec *recs,
+                                   size_t n);
+
 /* Records a link seen in free text (an SMS, a chat, a shortcut) in
  * urls.json: {"url", "module", "source" (e.g. "sms 1234" or the
  * artifact), "timestamp"}. The URL is never fetched. Checking it
@@ -64,6 +74,11 @@ void th_run_url(struct th_run *run, const char *url, int64_t t,
 
 /* Whether the user asked to skip the slow checks (--fast). */
 int th_run_fast(const struct th_run *run);
+
+/* The most bytes to read of one artifact: the user's
+ * --max-artifact-size, else `deflt` (the module's own limit). Read with
+ * th_read_artifact (core/limits.h) so a hit names the option. */
+size_t th_run_artifact_max(const struct th_run *run, uint64_t deflt);
 
 /* A timeline event at `t` (µs UTC); ignored when t is TH_TIME_NONE. */
 void th_run_event(struct th_run *run, int64_t t, const char *event,

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/uio.h>
 #include <jansson.h>
 #include <tracehound/th_run.h>
 #include "core/buf.h"
@@ -28,6 +29,12 @@ void th_records_init(struct th_records_out *o, const char *dir,
 /* Writes one record (not stolen). With dir NULL, only counts. */
 enum th_status th_records_write(struct th_records_out *o, const json_t *rec,
                                 struct th_err *err);
+/* Writes records given as the text th_records_write would write for
+ * each (th_json_append's bytes), straight from the caller's memory with
+ * writev: for writers that serialise without building a json_t. */
+enum th_status th_records_write_texts(struct th_records_out *o,
+                                      const struct iovec *recs, size_t n,
+                                      struct th_err *err);
 /* Closes the list; frees the path. */
 enum th_status th_records_close(struct th_records_out *o, struct th_err *err);
 

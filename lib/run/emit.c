@@ -7,6 +7,7 @@
 #include "run/run_int.h"
 #include "core/buf.h"
 #include "core/jsonutil.h"
+#include "core/limits.h"
 #include "core/timeconv.h"
 
 #define ALERT_MSG_MAX 4096
@@ -38,6 +39,12 @@ enum th_status th_run_record(struct th_run *run, json_t *record)
 		run->cur->check(run, record);
 	json_decref(record);
 	return st;
+}
+
+enum th_status th_run_record_texts(struct th_run *run, const struct iovec *recs,
+                                   size_t n)
+{
+	return th_records_write_texts(&run->records, recs, n, &run->rec_err);
 }
 
 void th_run_event(struct th_run *run, int64_t t, const char *event,
@@ -78,6 +85,16 @@ static char *format_msg(const char *fmt, va_list ap)
 	return msg;
 }
 
+/* An alert lost or cut short for want of memory fails the module (as a
+ * record that cannot be written does): a forensic run must not look
+ * clean when it is not. */
+static void alert_nomem(struct th_run *run)
+{
+	if (run->rec_err.status == TH_OK)
+		th_err_set(&run->rec_err, TH_ERR_NOMEM,
+		           "cannot record an alert: out of memory");
+}
+
 void th_run_alert(struct th_run *run, enum th_level level, int64_t t,
                   const json_t *record, const struct th_ioc *ioc,
                   const char *value, const char *fmt, ...)
@@ -85,13 +102,18 @@ void th_run_alert(struct th_run *run, enum th_level level, int64_t t,
 	struct alert_slot *a = new_alert(run);
 	va_list ap;
 
-	if (!a)
+	if (!a) {
+		if (run->nalerts < ALERTS_MAX)
+			alert_nomem(run);
 		return;
+	}
 	va_start(ap, fmt);
 	a->message = format_msg(fmt, ap);
 	va_end(ap);
 	a->value = value ? strdup(value) : NULL;
 	a->record = record ? json_deep_copy(record) : NULL;
+	if (!a->message || (value && !a->value) || (record && !a->record))
+		alert_nomem(run);
 	a->pub = (struct th_alert){
 	        .level = level,
 	        .module = cur_slug(run) ? cur_slug(run) : "",
@@ -187,6 +209,11 @@ void th_run_url(struct th_run *run, const char *url, int64_t t,
 int th_run_fast(const struct th_run *run)
 {
 	return run->fast;
+}
+
+size_t th_run_artifact_max(const struct th_run *run, uint64_t deflt)
+{
+	return th_limit_artifact(run->max_artifact_size, deflt);
 }
 
 json_t *th_json_time(int64_t t)

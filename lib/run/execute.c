@@ -5,6 +5,7 @@
 #include "core/array.h"
 #include "run/run_int.h"
 #include "core/fsutil.h"
+#include "core/jsonutil.h"
 #include "formats/jsonseq.h"
 
 static int selected(const struct th_run *run, const struct th_module *m)
@@ -92,14 +93,17 @@ static enum th_status recheck_module(struct th_run *run)
 	return st;
 }
 
-static void run_module(struct th_run *run, const struct th_module *m)
+/* TH_ERR_NOMEM when the module's result could not be recorded (it is
+ * then not run); else TH_OK, whatever the module returned. */
+static enum th_status run_module(struct th_run *run, const struct th_module *m)
 {
 	struct result_slot *r = add_result(run, m);
 	struct th_err err = {0};
+	unsigned long lost = th_json_nomem_count();
 	enum th_status st;
 
 	if (!r)
-		return;
+		return TH_ERR_NOMEM;
 	run->cur = m;
 	run->cur_alerts = 0;
 	th_err_clear(&run->rec_err);
@@ -113,6 +117,9 @@ static void run_module(struct th_run *run, const struct th_module *m)
 		th_err_copy(&err, &run->mod_err);
 	if (st == TH_OK && run->rec_err.status != TH_OK)
 		st = th_err_copy(&err, &run->rec_err);
+	if (st == TH_OK && th_json_nomem_count() != lost)
+		st = th_err_set(&err, TH_ERR_NOMEM,
+		                "values could not be stored: out of memory");
 	if (th_records_close(&run->records, &err) != TH_OK && st == TH_OK)
 		st = err.status;
 	write_detected(run, m, &err);
@@ -129,6 +136,7 @@ static void run_module(struct th_run *run, const struct th_module *m)
 		th_run_log(run, TH_LOG_INFO, "%zu records, %zu alerts",
 		           r->pub.records, r->pub.alerts);
 	run->cur = NULL;
+	return TH_OK;
 }
 
 /* A module the user asked for that cannot run on this evidence. */
@@ -295,6 +303,7 @@ static int should_run(const struct th_run *run, const struct th_module *m,
 enum th_status th_run_execute(struct th_run *run)
 {
 	const struct th_module *m;
+	enum th_status st = TH_OK;
 	unsigned kinds;
 	size_t i;
 
@@ -307,15 +316,25 @@ enum th_status th_run_execute(struct th_run *run)
 		m = th_modules_at(i);
 		if (!selected(run, m))
 			continue;
-		if (should_run(run, m, kinds))
-			run_module(run, m);
-		else if (run->nmodules && !run->recheck && !twin_runs(m, kinds))
+		if (should_run(run, m, kinds)) {
+			if (run_module(run, m) != TH_OK)
+				st = TH_ERR_NOMEM;
+		} else if (run->nmodules && !run->recheck &&
+		           !twin_runs(m, kinds)) {
 			skip_module(run, m);
+		}
 	}
 	th_run_log(run, TH_LOG_INFO, "%zu alerts in all", run->nalerts);
 	if (run->urls_open && th_records_close(&run->urls, &run->err) != TH_OK)
 		return run->err.status;
-	if (!run->output_dir)
-		return TH_OK;
-	return write_outputs(run);
+	if (run->output_dir) {
+		enum th_status w = write_outputs(run);
+
+		if (w != TH_OK)
+			return w;
+	}
+	if (st != TH_OK)
+		return th_err_set(&run->err, st,
+		                  "a module could not run: out of memory");
+	return TH_OK;
 }

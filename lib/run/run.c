@@ -43,6 +43,7 @@ static enum th_status copy_options(struct th_run *run,
 	run->jobs = opt->jobs;
 	run->recheck = opt->recheck;
 	run->fast = opt->fast;
+	run->max_artifact_size = opt->max_artifact_size;
 	run->log = opt->log;
 	run->log_ctx = opt->log_ctx;
 	if (!run->target || (opt->output_dir && !run->output_dir))
@@ -160,6 +161,7 @@ enum th_status th_run_new(struct th_run **out, const struct th_run_options *opt)
 	        .jobs = opt->jobs,
 	        .fast = opt->fast,
 	        .timezone = opt->timezone,
+	        .max_artifact_size = opt->max_artifact_size,
 	};
 	return th_source_open(ops, run->target, &run->src_opt, &run->src,
 	                      &run->err);

@@ -56,6 +56,7 @@ struct th_run {
 	struct th_records_out urls; /* urls.json, opened at the first link */
 	int urls_open;
 	int fast;
+	uint64_t max_artifact_size; /* --max-artifact-size; 0: defaults */
 };
 
 /* Writes to command.log and passes the line to the caller's callback. */

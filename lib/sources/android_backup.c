@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/fsutil.h"
+#include "core/limits.h"
 #include "formats/ab.h"
 #include "sources/android_backup.h"
 #include "sources/android_fs.h"
@@ -19,6 +20,7 @@ struct th_abk {
 	char *password;
 	struct th_tmpdir tmp;
 	unsigned serial;
+	uint64_t member_max; /* --max-artifact-size; 0: MEMBER_MAX */
 };
 
 struct ab_state {
@@ -50,6 +52,11 @@ enum th_status th_abk_open(const char *path, const char *password,
 	return TH_OK;
 }
 
+void th_abk_set_member_max(struct th_abk *b, uint64_t max)
+{
+	b->member_max = max;
+}
+
 void th_abk_free(struct th_abk *b)
 {
 	if (!b)
@@ -73,12 +80,13 @@ struct find_walk {
 	size_t count;
 };
 
-/* Copies the current member to `path`, at most MEMBER_MAX bytes. */
+/* Copies the current member to `path`, at most `max` bytes. */
 static enum th_status copy_member(struct th_ab_walk *w, const char *name,
-                                  const char *path, struct th_err *err)
+                                  const char *path, uint64_t max,
+                                  struct th_err *err)
 {
 	char buf[65536];
-	int64_t total = 0;
+	uint64_t total = 0;
 	ssize_t n;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
@@ -86,12 +94,17 @@ static enum th_status copy_member(struct th_ab_walk *w, const char *name,
 		return th_err_set(err, TH_ERR_IO, "cannot create '%s': %s",
 		                  path, strerror(errno));
 	while ((n = th_ab_member_read(w, buf, sizeof(buf))) > 0) {
-		total += n;
-		if (total > MEMBER_MAX || write(fd, buf, (size_t)n) != n) {
+		total += (uint64_t)n;
+		if (total > max) {
 			close(fd);
-			return th_err_set(err, TH_ERR_LIMIT,
-			                  "cannot copy '%s' out of the backup",
-			                  name);
+			return th_limit_artifact_hit(err, name, max);
+		}
+		if (write(fd, buf, (size_t)n) != n) {
+			close(fd);
+			return th_err_set(
+			        err, TH_ERR_IO,
+			        "cannot copy '%s' out of the backup: %s", name,
+			        strerror(errno));
 		}
 	}
 	close(fd);
@@ -116,7 +129,9 @@ static int on_member(void *ctx, struct th_ab_walk *w,
 		fw->st = th_err_set(fw->err, TH_ERR_NOMEM, "out of memory");
 		return 1;
 	}
-	fw->st = copy_member(w, m->name, local, fw->err);
+	fw->st = copy_member(w, m->name, local,
+	                     th_limit_artifact(fw->b->member_max, MEMBER_MAX),
+	                     fw->err);
 	if (fw->st == TH_OK) {
 		shown = fw->prefix ? th_path_join(fw->prefix, m->name) : NULL;
 		f.name = shown ? shown : m->name;
@@ -199,6 +214,10 @@ static enum th_status ab_open(const char *path,
 		st = th_afs_open(path, &s->afs, err);
 	else
 		st = th_abk_open(path, opt ? opt->password : NULL, &s->ab, err);
+	if (st == TH_OK && s->ab && opt)
+		th_abk_set_member_max(s->ab, opt->max_artifact_size);
+	else if (st == TH_OK && opt)
+		th_afs_set_member_max(s->afs, opt->max_artifact_size);
 	if (st != TH_OK) {
 		ab_close(s);
 		return st;

@@ -23,6 +23,9 @@ enum th_status th_abk_open(const char *path, const char *password,
                            struct th_abk **out, struct th_err *err);
 void th_abk_free(struct th_abk *b);
 
+/* The user's --max-artifact-size for one member copied out (0: 1 GiB). */
+void th_abk_set_member_max(struct th_abk *b, uint64_t max);
+
 /* Calls fn for every tar member matching `glob`, th_file.name being
  * `prefix` + "/" + the member name (prefix may be NULL). */
 enum th_status th_abk_find(struct th_abk *b, const char *glob,

@@ -182,6 +182,11 @@ enum th_status th_afs_open(const char *path, struct th_afs **out,
 	return TH_OK;
 }
 
+void th_afs_set_member_max(struct th_afs *a, uint64_t max)
+{
+	a->member_max = max;
+}
+
 void th_afs_free(struct th_afs *a)
 {
 	size_t i;

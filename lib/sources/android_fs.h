@@ -35,6 +35,10 @@ enum th_status th_afs_open(const char *path, struct th_afs **out,
                            struct th_err *err);
 void th_afs_free(struct th_afs *a);
 
+/* The user's --max-artifact-size: replaces the limits on extracting and
+ * mapping one member (0: keep each caller's own). */
+void th_afs_set_member_max(struct th_afs *a, uint64_t max);
+
 int th_afs_is_zip(const struct th_afs *a);
 const char *th_afs_path(const struct th_afs *a);
 size_t th_afs_count(const struct th_afs *a);

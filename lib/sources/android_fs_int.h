@@ -15,6 +15,7 @@ struct th_afs {
 	size_t unsafe;
 	struct th_tmpdir tmp;
 	unsigned serial;
+	uint64_t member_max; /* --max-artifact-size; 0: each caller's own */
 };
 
 enum th_status th_afs_add_member(struct th_afs *a, const char *name,

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/limits.h"
 #include "sources/android_fs.h"
+#include "sources/android_fs_int.h"
 
 static size_t round_up(size_t n, size_t page)
 {
@@ -52,6 +54,7 @@ enum th_status th_afs_map_member(struct th_afs *a, size_t i, size_t max,
 
 	memset(m, 0, sizeof(*m));
 	m->text = "";
+	max = th_limit_artifact(a->member_max, max);
 	st = th_afs_local(a, i, &path, &temp, err);
 	if (st != TH_OK)
 		return st;
@@ -60,9 +63,7 @@ enum th_status th_afs_map_member(struct th_afs *a, size_t i, size_t max,
 		st = th_err_set(err, TH_ERR_IO, "cannot open '%s': %s",
 		                th_afs_at(a, i)->name, strerror(errno));
 	} else if ((uint64_t)sb.st_size > max) {
-		st = th_err_set(err, TH_ERR_LIMIT,
-		                "'%s' is larger than %zu bytes",
-		                th_afs_at(a, i)->name, max);
+		st = th_limit_artifact_hit(err, th_afs_at(a, i)->name, max);
 	} else if (sb.st_size > 0) {
 		st = map_fd(fd, (size_t)sb.st_size, th_afs_at(a, i)->name, m,
 		            err);

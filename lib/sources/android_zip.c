@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/limits.h"
 #include "core/timeconv.h"
 #include "sources/android_fs.h"
 #include "sources/android_fs_int.h"
@@ -124,9 +125,7 @@ static enum th_status zip_copy(struct archive *ar, const char *raw, int fd,
 		total += (size_t)n;
 		if (total > max) {
 			th_buf_free(&b);
-			return th_err_set(err, TH_ERR_LIMIT,
-			                  "'%s' is larger than %zu bytes", raw,
-			                  max);
+			return th_limit_artifact_hit(err, raw, max);
 		}
 		if (fd >= 0 ? write(fd, chunk, (size_t)n) != n
 		            : th_buf_add(&b, chunk, (size_t)n) != TH_OK) {
@@ -194,6 +193,28 @@ enum th_status th_afs_zip_read(struct th_afs *a, size_t i, size_t max,
 	return st;
 }
 
+/* A member whose zip entry states its size is refused by that claim
+ * before anything is inflated, and never inflated past it: a deflate
+ * bomb costs nothing, whether its headers are honest or lie. */
+static enum th_status extract_bounded(struct archive *ar,
+                                      const struct th_afs_member *m, int fd,
+                                      size_t max, struct th_err *err)
+{
+	enum th_status st;
+
+	if (m->size < 0)
+		return zip_copy(ar, m->raw, fd, max, NULL, NULL, err);
+	if ((uint64_t)m->size > max)
+		return th_limit_artifact_hit(err, m->raw, max);
+	st = zip_copy(ar, m->raw, fd, (size_t)m->size, NULL, NULL, err);
+	if (st == TH_ERR_LIMIT)
+		st = th_err_set(err, TH_ERR_FORMAT,
+		                "cannot read '%s': longer than the zip says "
+		                "(%lld bytes)",
+		                m->raw, (long long)m->size);
+	return st;
+}
+
 enum th_status th_afs_zip_extract(struct th_afs *a, size_t i, const char *path,
                                   struct th_err *err)
 {
@@ -211,8 +232,10 @@ enum th_status th_afs_zip_extract(struct th_afs *a, size_t i, const char *path,
 	}
 	st = zip_seek(ar, a->m[i].raw, a->path, err);
 	if (st == TH_OK)
-		st = zip_copy(ar, a->m[i].raw, fd, (size_t)TH_AFS_EXTRACT_MAX,
-		              NULL, NULL, err);
+		st = extract_bounded(
+		        ar, &a->m[i], fd,
+		        th_limit_artifact(a->member_max, TH_AFS_EXTRACT_MAX),
+		        err);
 	archive_read_free(ar);
 	if (close(fd) != 0 && st == TH_OK)
 		st = th_err_set(err, TH_ERR_IO, "cannot write '%s'", path);

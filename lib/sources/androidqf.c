@@ -132,6 +132,8 @@ static enum th_status open_backup(struct aqf *q,
 	if (st != TH_OK)
 		return st;
 	st = th_abk_open(q->ab_local, pw, &q->ab, &q->ab_err);
+	if (st == TH_OK && opt)
+		th_abk_set_member_max(q->ab, opt->max_artifact_size);
 	if (st == TH_ERR_PASSWORD && pw)
 		return th_err_copy(err, &q->ab_err);
 	if (st == TH_ERR_PASSWORD)
@@ -165,6 +167,8 @@ static enum th_status aqf_open(const char *path,
 	if (!q)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
 	st = th_afs_open(path, &q->afs, err);
+	if (st == TH_OK && opt)
+		th_afs_set_member_max(q->afs, opt->max_artifact_size);
 	if (st == TH_OK)
 		st = open_bugreport(q, err);
 	if (st == TH_OK)

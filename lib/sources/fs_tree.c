@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/array.h"
+#include "core/limits.h"
 #include "core/timeconv.h"
 #include "iocs/hmap.h"
 #include "sources/fs_tree.h"
@@ -219,22 +220,40 @@ static enum th_status add_parents(struct awalk *w, const char *rel)
 	return st;
 }
 
-/* Extracts a wanted member under the temp folder; failures are counted,
- * not fatal: one damaged member must not stop the others. */
-static int extract(struct awalk *w, struct th_archive *ar, const char *rel)
+/* Extracts member `m` under the temp folder as `rel`; failures are
+ * counted, not fatal: one damaged member must not stop the others. A
+ * size the header states bounds the copy: a member claiming more than
+ * the limit is refused before anything is inflated, and a zip entry
+ * inflating past its claim (a deflate bomb) is cut there. */
+static int extract(struct awalk *w, struct th_archive *ar, const char *rel,
+                   const struct th_member *m)
 {
 	struct th_tree *t = w->t;
 	struct th_err e = {0};
 	char *dest = th_path_join(t->tmp.path, rel), *slash;
+	size_t lim = th_limit_artifact(t->member_max, MEMBER_MAX);
+	int64_t max = lim > INT64_MAX ? INT64_MAX : (int64_t)lim;
+	int64_t cap = m->size >= 0 && m->size < max ? m->size : max;
+	enum th_status st;
 
 	if (!dest)
 		return 0;
 	slash = strrchr(dest, '/');
 	*slash = '\0';
-	if (th_mkdir_p(dest, 1, &e) == TH_OK) {
+	if (m->size > max) {
+		th_limit_artifact_hit(&e, rel, (uint64_t)max);
+	} else if (th_mkdir_p(dest, 1, &e) == TH_OK) {
 		*slash = '/';
 		unlink(dest); /* a member seen twice: the last one wins */
-		th_archive_extract(ar, dest, MEMBER_MAX, &e);
+		st = th_archive_extract(ar, dest, cap, &e);
+		if (st == TH_ERR_LIMIT && cap < max)
+			th_err_set(
+			        &e, TH_ERR_FORMAT,
+			        "cannot extract '%s': longer than its header "
+			        "says (%lld bytes)",
+			        rel, (long long)cap);
+		else if (st == TH_ERR_LIMIT)
+			th_limit_artifact_hit(&e, rel, (uint64_t)max);
 	}
 	free(dest);
 	if (e.status == TH_OK)
@@ -260,7 +279,7 @@ static int on_member(void *ctx, struct th_archive *ar,
 			return 0;
 	}
 	if (m->type == TH_MEMBER_FILE && w->want && w->want(w->ctx, rel))
-		local = extract(w, ar, rel);
+		local = extract(w, ar, rel, m);
 	if (w->extract_only)
 		return 0;
 	w->st = add_parents(w, rel);

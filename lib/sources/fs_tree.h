@@ -38,6 +38,7 @@ struct th_tree {
 	char damaged[TH_ERR_MSG_MAX]; /* why an archive ended early, or "" */
 	char warning[1024];
 	int archive;
+	uint64_t member_max; /* one extracted member; 0: the default */
 };
 
 /* Decides whether an archive member is extracted: nonzero yes. */

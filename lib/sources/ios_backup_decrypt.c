@@ -378,8 +378,8 @@ enum th_status th_backup_decrypt(const struct th_decrypt_options *opt,
                                  struct th_decrypt_stats *stats, char *errbuf,
                                  size_t errlen)
 {
-	struct th_source_options so = {opt->password, opt->key, opt->key_len,
-	                               opt->jobs,     0,        NULL};
+	struct th_source_options so = {
+	        opt->password, opt->key, opt->key_len, opt->jobs, 0, NULL, 0};
 	struct dec d = {opt, NULL, NULL, 0, NULL, 0, stats};
 	struct th_source *src = NULL;
 	struct th_err err = {0};

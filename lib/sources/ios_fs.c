@@ -90,6 +90,8 @@ static enum th_status fs_open(const char *path,
 	if (!s)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
 	st = th_tree_src_init(s, path, err);
+	if (st == TH_OK)
+		s->tree.member_max = opt ? opt->max_artifact_size : 0;
 	if (st == TH_OK && th_is_dir(path)) {
 		st = th_tree_load_dir(&s->tree, path, err);
 	} else if (st == TH_OK) {

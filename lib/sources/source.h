@@ -72,6 +72,7 @@ struct th_source_options {
 	int jobs;
 	int fast;
 	const char *timezone;
+	uint64_t max_artifact_size; /* 0: each reader's default */
 };
 
 struct th_source_ops {

@@ -138,6 +138,8 @@ static enum th_status sd_open(const char *path,
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
 	s->root = NULL;
 	st = th_tree_src_init(&s->src, path, err);
+	if (st == TH_OK)
+		s->src.tree.member_max = opt ? opt->max_artifact_size : 0;
 	if (st == TH_OK && th_is_dir(path)) {
 		s->root = bid_top(path) > TH_BID_NONE ? NULL : top_child(path);
 		st = th_tree_load_dir(&s->src.tree, s->root ? s->root : path,

@@ -4,6 +4,7 @@
 
 #include "core/buf.h"
 #include "core/fsutil.h"
+#include "core/limits.h"
 #include "core/timeconv.h"
 #include "modules/android/android_util.h"
 
@@ -18,18 +19,33 @@ struct read_one {
 	size_t seen;
 };
 
+/* Reads one artifact within the run's limit; a failure is logged, and
+ * one over the limit is named with the option that raises it. */
+static enum th_status read_art(struct read_one *r, const struct th_file *f,
+                               char **data, size_t *len, struct th_err *err)
+{
+	enum th_status st;
+
+	st = th_read_artifact(f->local_path, f->name,
+	                      th_run_artifact_max(r->run, r->max), data, len,
+	                      err);
+	if (st == TH_ERR_LIMIT)
+		th_run_log(r->run, TH_LOG_WARN, "%s", err->msg);
+	else if (st != TH_OK)
+		th_run_log(r->run, TH_LOG_WARN, "cannot read '%s': %s", f->name,
+		           err->msg);
+	return st;
+}
+
 static int on_one(void *ctx, const struct th_file *f)
 {
 	struct read_one *r = ctx;
 	struct th_err err = {0};
 
 	r->seen++;
-	r->st = th_read_file(f->local_path, r->max, &r->data, &r->len, &err);
-	if (r->st != TH_OK) {
-		th_run_log(r->run, TH_LOG_WARN, "cannot read '%s': %s", f->name,
-		           err.msg);
+	r->st = read_art(r, f, &r->data, &r->len, &err);
+	if (r->st != TH_OK)
 		return 1;
-	}
 	r->name = strdup(f->name);
 	return 1;
 }
@@ -71,11 +87,8 @@ static int on_each(void *ctx, const struct th_file *f)
 	int stop;
 
 	r->seen++;
-	if (th_read_file(f->local_path, r->max, &data, &len, &err) != TH_OK) {
-		th_run_log(r->run, TH_LOG_WARN, "cannot read '%s': %s", f->name,
-		           err.msg);
+	if (read_art(r, f, &data, &len, &err) != TH_OK)
 		return 0;
-	}
 	stop = r->fn(r->ctx, f->name, data, len);
 	free(data);
 	return stop;

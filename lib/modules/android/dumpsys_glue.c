@@ -12,6 +12,10 @@ static int on_record(void *ctx, json_t *rec)
 {
 	struct emit *e = ctx;
 
+	if (!rec) { /* the parser could not allocate it */
+		e->st = TH_ERR_NOMEM;
+		return 1;
+	}
 	if (e->event)
 		e->event(e->run, rec);
 	e->st = th_run_record(e->run, rec);

@@ -208,7 +208,7 @@ static int on_prop(void *ctx, const char *name, size_t name_len,
 	json_t *rec = json_object();
 
 	if (!rec)
-		return 1;
+		return w->fn(w->ctx, NULL); /* fails the run with NOMEM */
 	th_jset(rec, "name", th_json_stringn(name, name_len));
 	th_jset(rec, "value", th_json_stringn(value, value_len));
 	return w->fn(w->ctx, rec);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/fsutil.h"
+#include "core/limits.h"
 #include "core/timeconv.h"
 #include "formats/tombstone.h"
 #include "modules/android/android_modules.h"
@@ -91,8 +92,9 @@ static int on_tombstone(void *ctx, const struct th_file *f)
 	json_t *rec = NULL;
 
 	w->count++;
-	if (th_read_file(f->local_path, TOMBSTONE_MAX, &data, &len, &err) !=
-	            TH_OK ||
+	if (th_read_artifact(f->local_path, f->name,
+	                     th_run_artifact_max(w->run, TOMBSTONE_MAX), &data,
+	                     &len, &err) != TH_OK ||
 	    th_tombstone_parse((unsigned char *)data, len, &rec, &err) !=
 	            TH_OK) {
 		th_run_log(w->run, TH_LOG_WARN, "cannot read '%s': %s", f->name,

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "core/fsutil.h"
+#include "core/limits.h"
 #include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "formats/plist_util.h"
@@ -170,8 +171,10 @@ static enum th_status metadata_file(struct th_run *run, const struct th_file *f,
 	json_t *rec;
 
 	(void)ctx;
-	/* th_read_file names the file in its message. */
-	if (th_read_file(f->local_path, 64u << 20, &data, &len, err) != TH_OK)
+	/* th_read_artifact names the file in its message. */
+	if (th_read_artifact(f->local_path, f->name,
+	                     th_run_artifact_max(run, (uint64_t)64 << 20),
+	                     &data, &len, err) != TH_OK)
 		return err->status;
 	rec = json_object();
 	if (rec)

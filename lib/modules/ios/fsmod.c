@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/fsutil.h"
+#include "core/limits.h"
 #include "core/jsonutil.h"
 #include "formats/sysdiag_text.h"
 #include "modules/ios/fsmod.h"
@@ -133,8 +134,11 @@ enum th_status th_fsmod_read(struct th_run *run, const struct th_file *f,
 	struct th_err err = {0};
 	enum th_status st;
 
-	st = th_read_file(f->local_path, max, data, len, &err);
-	if (st != TH_OK)
+	st = th_read_artifact(f->local_path, f->name,
+	                      th_run_artifact_max(run, max), data, len, &err);
+	if (st == TH_ERR_LIMIT)
+		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
+	else if (st != TH_OK)
 		th_run_log(run, TH_LOG_WARN, "cannot read '%s': %s", f->name,
 		           err.msg);
 	return st;
