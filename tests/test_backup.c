@@ -420,16 +420,27 @@ static void test_encrypted_backup(void **state)
 	t_tmpdir_free(tmp);
 }
 
+static int count_only(void *ctx, const struct th_manifest_row *row);
+
+/* A damaged Manifest.db next to a good Info.plist: the source opens (so
+ * backup_info can run) and reading Manifest rows gives the error. */
 static void expect_open_error(const char *dir, enum th_status want,
                               const char *msg)
 {
 	struct th_source *src = NULL;
 	struct th_err err = {0};
+	size_t n = 0;
 
-	assert_int_equal(open_src(dir, &src, &err), want);
-	assert_null(src);
+	assert_int_equal(open_src(dir, &src, &err), TH_OK);
+	assert_non_null(src);
+	assert_non_null(th_backup_info_plist(th_backup_of(src)));
+	assert_int_equal(
+	        th_backup_each_row(th_backup_of(src), count_only, &n, &err),
+	        want);
+	assert_int_equal(n, 0);
 	if (!t_contains(err.msg, msg))
 		fail_msg("message '%s' lacks '%s'", err.msg, msg);
+	th_source_free(src);
 }
 
 static void test_bad_manifest_db(void **state)

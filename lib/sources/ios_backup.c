@@ -178,6 +178,31 @@ enum th_status th_backup_check_files(struct th_backup *b, struct th_err *err)
 	return TH_OK;
 }
 
+/* A plain backup whose Manifest.db is damaged still has an Info.plist
+ * worth reading: keep the source open without Manifest.db. */
+static enum th_status keep_without_manifest(struct th_backup *b,
+                                            enum th_status st,
+                                            struct th_err *err)
+{
+	if ((st != TH_ERR_FORMAT && st != TH_ERR_IO) || !b->info)
+		return st;
+	snprintf(b->manifest_error, sizeof(b->manifest_error), "%s", err->msg);
+	th_sqlite_close(b->manifest);
+	b->manifest = NULL;
+	th_err_clear(err);
+	return TH_OK;
+}
+
+enum th_status th_backup_need_manifest(const struct th_backup *b,
+                                       struct th_err *err)
+{
+	if (b->manifest)
+		return TH_OK;
+	return th_err_set(err, TH_ERR_FORMAT, "%s",
+	                  b->manifest_error[0] ? b->manifest_error
+	                                       : "no Manifest.db");
+}
+
 static enum th_status backup_open(const char *path,
                                   const struct th_source_options *opt,
                                   void **state, struct th_err *err)
@@ -208,6 +233,8 @@ static enum th_status backup_open(const char *path,
 	}
 	if (st == TH_OK)
 		st = th_backup_check_files(b, err);
+	if (st != TH_OK && !b->crypt)
+		st = keep_without_manifest(b, st, err);
 out:
 	free(db);
 	if (st != TH_OK)
@@ -265,6 +292,8 @@ enum th_status th_backup_each_row(struct th_backup *b,
 	struct th_err e;
 	int rc;
 
+	if (!b->manifest)
+		return th_backup_need_manifest(b, err);
 	if (sqlite3_prepare_v2(b->manifest->db,
 	                       "SELECT fileID, domain, relativePath, flags, "
 	                       "file FROM Files",
@@ -288,6 +317,8 @@ enum th_status th_backup_row_count(struct th_backup *b, int64_t *count,
 	enum th_status st = TH_OK;
 
 	*count = 0;
+	if (!b->manifest)
+		return th_backup_need_manifest(b, err);
 	if (sqlite3_prepare_v2(b->manifest->db, "SELECT count(*) FROM Files",
 	                       -1, &stmt, NULL) != SQLITE_OK)
 		return th_sqlite_error(b->manifest, err);

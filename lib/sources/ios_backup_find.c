@@ -174,7 +174,9 @@ enum th_status th_backup_find(void *state, const struct th_artifact *art,
 		                  "this artifact is not in iOS backups");
 	cond_init(&domain, art->backup_domain);
 	cond_init(&path, art->backup_path);
-	st = prepare_find(b, &domain, &path, &stmt, err);
+	st = th_backup_need_manifest(b, err);
+	if (st == TH_OK)
+		st = prepare_find(b, &domain, &path, &stmt, err);
 	if (st != TH_OK)
 		return st;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)

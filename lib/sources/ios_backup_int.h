@@ -15,12 +15,20 @@
 struct th_backup_crypt;
 
 struct th_backup {
-	char *dir; /* the backup folder actually used */
-	struct th_sqlite *manifest;
+	char *dir;                  /* the backup folder actually used */
+	struct th_sqlite *manifest; /* NULL when unreadable: see below */
+	/* Why Manifest.db could not be used, when Info.plist still could:
+	 * the modules that need Manifest.db fail with this message and the
+	 * others (backup_info) still run. "" otherwise. */
+	char manifest_error[TH_ERR_MSG_MAX];
 	plist_t info;
 	char *info_error;
 	struct th_backup_crypt *crypt; /* encrypted backups only */
 };
+
+/* TH_OK when Manifest.db is usable, else its error (into err). */
+enum th_status th_backup_need_manifest(const struct th_backup *b,
+                                       struct th_err *err);
 
 /* The backup folder for `path`: itself, or its one backup subfolder
  * (malloc'ed); NULL when neither. */
