@@ -157,6 +157,9 @@ static enum th_status il_open(const char *path,
 	*state = NULL;
 	if (st != TH_OK)
 		return st;
+	/* --max-artifact-size holds here as on the other Android sources. */
+	if (opt)
+		th_afs_set_member_max(a, opt->max_artifact_size);
 	return th_ilogs_new(a, 1, "", opt ? opt->timezone : NULL,
 	                    (struct th_ilogs **)state, err);
 }
