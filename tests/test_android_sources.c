@@ -386,7 +386,7 @@ static void test_bids(void **state)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		T_SHARED_OR_SKIP(path, cases[i].rel);
-		ops = th_sources_bid(path);
+		ops = th_sources_bid(path, NULL);
 		assert_non_null(ops);
 		if (strcmp(ops->name, cases[i].source) != 0)
 			fail_msg("%s: bid by %s, want %s", cases[i].rel,
@@ -394,7 +394,7 @@ static void test_bids(void **state)
 		free(path);
 	}
 	T_SHARED_OR_SKIP(path, "fixtures/mvt/android_data/getprop.txt");
-	ops = th_sources_bid(path);
+	ops = th_sources_bid(path, NULL);
 	assert_true(!ops || strcmp(ops->name, "intrusion-logs") != 0);
 	free(path);
 }
@@ -449,9 +449,9 @@ static void test_ilogs_dedup_and_nesting(void **state)
 	assert_int_equal(th_gen_write_file(zip, ob.data, ob.len), TH_OK);
 	th_buf_free(&ib);
 	th_buf_free(&ob);
-	assert_ptr_equal(th_sources_bid(zip), &th_source_intrusion_logs);
+	assert_ptr_equal(th_sources_bid(zip, NULL), &th_source_intrusion_logs);
 	/* A folder holding only the export zip bids too. */
-	assert_ptr_equal(th_sources_bid(dir), &th_source_intrusion_logs);
+	assert_ptr_equal(th_sources_bid(dir, NULL), &th_source_intrusion_logs);
 	assert_int_equal(th_afs_open(zip, &a, &err), TH_OK);
 	assert_int_equal(th_ilogs_new(a, 1, "", NULL, &il, &err), TH_OK);
 	assert_int_equal(
@@ -486,7 +486,7 @@ static void test_ilogs_folder_and_bad_lines(void **state)
 	        "not json\n{\"dns_event\": 5}\n[1,2]\n\n{\"x\": {}, \"y\": "
 	        "{}}\n"));
 	free(t_write_text(dir, "c.txt", line_b));
-	assert_ptr_equal(th_sources_bid(dir), &th_source_intrusion_logs);
+	assert_ptr_equal(th_sources_bid(dir, NULL), &th_source_intrusion_logs);
 	assert_int_equal(th_afs_open(dir, &a, &err), TH_OK);
 	assert_int_equal(th_ilogs_new(a, 1, "", NULL, &il, &err), TH_OK);
 	assert_int_equal(

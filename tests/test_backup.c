@@ -140,7 +140,7 @@ static void test_fixture_bid(void **state)
 	assert_int_equal(th_source_ios_backup.bid(parent), 80);
 	assert_int_equal(th_source_ios_backup.bid(db), 0);
 	assert_int_equal(th_source_ios_backup.bid("/nonexistent/x"), 0);
-	assert_ptr_equal(th_sources_bid(dir), &th_source_ios_backup);
+	assert_ptr_equal(th_sources_bid(dir, NULL), &th_source_ios_backup);
 	free(db);
 	free(parent);
 	free(dir);

@@ -52,7 +52,7 @@ static void test_bid(void **state)
 
 	assert_int_equal(th_source_ios_backup.bid(fx->enc), 95);
 	assert_int_equal(th_source_ios_backup.bid(fx->plain), 90);
-	assert_ptr_equal(th_sources_bid(fx->enc), &th_source_ios_backup);
+	assert_ptr_equal(th_sources_bid(fx->enc, NULL), &th_source_ios_backup);
 	assert_true(th_backup_is_encrypted(fx->enc));
 	assert_false(th_backup_is_encrypted(fx->plain));
 	/* A folder holding one encrypted backup (the plain one it came from

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,25 @@ enum th_status th_err_set(struct th_err *err, enum th_status status,
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	return status;
+}
+
+enum th_status th_err_errno(struct th_err *err, int errnum, const char *fmt,
+                            ...)
+{
+	enum th_status status = errnum == ENOMEM ? TH_ERR_NOMEM : TH_ERR_IO;
+	va_list ap;
+	int n;
+
+	if (!err)
+		return status;
+	err->status = status;
+	va_start(ap, fmt);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(err->msg))
+		snprintf(err->msg + n, sizeof(err->msg) - (size_t)n, ": %s",
+		         strerror(errnum));
 	return status;
 }
 

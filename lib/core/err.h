@@ -20,6 +20,15 @@ enum th_status th_err_set(struct th_err *err, enum th_status status,
                           const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/*
+ * For a failed system or C library call: the status is TH_ERR_NOMEM
+ * when `errnum` is ENOMEM (fopen, opendir and friends allocate, and a
+ * run short of memory must say so, not "input/output error"), else
+ * TH_ERR_IO. The message gets ": <strerror(errnum)>" appended.
+ */
+enum th_status th_err_errno(struct th_err *err, int errnum, const char *fmt,
+                            ...) __attribute__((format(printf, 3, 4)));
+
 void th_err_clear(struct th_err *err);
 
 /* Copies src into dst (both may be NULL-safe); returns src's status. */

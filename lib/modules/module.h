@@ -109,6 +109,19 @@ enum th_status th_run_fail(struct th_run *run, enum th_status status,
 void th_run_log(struct th_run *run, enum th_log_level level, const char *fmt,
                 ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * A part of the module's work that failed with `status` (an artifact
+ * that cannot be read, a row that cannot be decoded): logs the message
+ * as a warning and returns `status`, and the module goes on with the
+ * rest. When `status` is TH_ERR_NOMEM the module's result becomes
+ * TH_ERR_NOMEM at its end, whatever it returns: a run short of memory
+ * must never look complete. Use it instead of th_run_log(TH_LOG_WARN)
+ * wherever a status is at hand.
+ */
+enum th_status th_run_warn(struct th_run *run, enum th_status status,
+                           const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
 /* Convenience for modules: a JSON string of a time, or JSON null when
  * t is TH_TIME_NONE. */
 json_t *th_json_time(int64_t t);

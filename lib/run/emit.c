@@ -172,6 +172,22 @@ void th_run_log(struct th_run *run, enum th_log_level level, const char *fmt,
 	va_end(ap);
 }
 
+enum th_status th_run_warn(struct th_run *run, enum th_status status,
+                           const char *fmt, ...)
+{
+	char msg[TH_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	th_run_log(run, TH_LOG_WARN, "%s", msg);
+	/* The first such failure names the module's result. */
+	if (status == TH_ERR_NOMEM && run->rec_err.status == TH_OK)
+		th_err_set(&run->rec_err, TH_ERR_NOMEM, "%s", msg);
+	return status;
+}
+
 enum th_status th_run_fail(struct th_run *run, enum th_status status,
                            const char *fmt, ...)
 {

@@ -78,6 +78,8 @@ static enum th_status check_modules(struct th_run *run)
 static enum th_status pick_source(struct th_run *run, const char *forced,
                                   const struct th_source_ops **ops)
 {
+	int nomem = 0;
+
 	if (access(run->target, F_OK) != 0)
 		return th_err_set(&run->err, TH_ERR_IO, "cannot open '%s': %s",
 		                  run->target, strerror(errno));
@@ -88,7 +90,11 @@ static enum th_status pick_source(struct th_run *run, const char *forced,
 			                  "unknown source '%s'", forced);
 		return TH_OK;
 	}
-	*ops = th_sources_bid(run->target);
+	*ops = th_sources_bid(run->target, &nomem);
+	if (!*ops && nomem)
+		return th_err_set(&run->err, TH_ERR_NOMEM,
+		                  "cannot tell what '%s' is: out of memory",
+		                  run->target);
 	if (!*ops)
 		return th_err_set(&run->err, TH_ERR_NOTFOUND,
 		                  "'%s' is not recognised as evidence",

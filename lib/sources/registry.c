@@ -41,14 +41,15 @@ const struct th_source_ops *th_sources_find(const char *name)
 	return NULL;
 }
 
-const struct th_source_ops *th_sources_bid(const char *path)
+const struct th_source_ops *th_sources_bid(const char *path, int *nomem)
 {
 	const struct th_source_ops *best = NULL;
-	int best_bid = TH_BID_NONE, bid;
+	int best_bid = TH_BID_NONE, bid, short_of_memory = 0;
 	size_t i;
 
 	for (i = 0; i < NSOURCES; i++) {
 		bid = sources[i]->bid(path);
+		short_of_memory |= bid == TH_BID_NOMEM;
 		if (bid > TH_BID_MAX)
 			bid = TH_BID_MAX;
 		if (bid > best_bid) {
@@ -56,7 +57,10 @@ const struct th_source_ops *th_sources_bid(const char *path)
 			best = sources[i];
 		}
 	}
-	return best;
+	if (nomem)
+		*nomem = short_of_memory;
+	/* A source that could not look might have outbid the winner. */
+	return short_of_memory ? NULL : best;
 }
 
 enum th_status th_source_open(const struct th_source_ops *ops, const char *path,

@@ -21,9 +21,13 @@ enum th_source_kind {
 	TH_SRC_INTRUSION_LOGS = 1u << 6
 };
 
-/* Bids: 0 no; 1-99 by how sure; the registry keeps the highest. */
-#define TH_BID_NONE 0
-#define TH_BID_MAX  100
+/* Bids: 0 no; 1-99 by how sure; the registry keeps the highest.
+ * TH_BID_NOMEM: the source could not look (an allocation failed), so no
+ * bid can be trusted and detection fails with TH_ERR_NOMEM rather than
+ * "not recognised". */
+#define TH_BID_NONE  0
+#define TH_BID_MAX   100
+#define TH_BID_NOMEM (-1)
 
 /*
  * Where an artifact lives, for every source kind at once; a source reads
@@ -118,8 +122,10 @@ size_t th_sources_count(void);
 const struct th_source_ops *th_sources_at(size_t i);
 const struct th_source_ops *th_sources_find(const char *name);
 
-/* Asks every source to bid; the highest wins. NULL when none bids. */
-const struct th_source_ops *th_sources_bid(const char *path);
+/* Asks every source to bid; the highest wins. NULL when none bids;
+ * then *nomem (may be NULL) is set when a source could not look for
+ * want of memory. */
+const struct th_source_ops *th_sources_bid(const char *path, int *nomem);
 
 /* Opens `path` with `ops` into a new source (free with th_source_free). */
 enum th_status th_source_open(const struct th_source_ops *ops, const char *path,

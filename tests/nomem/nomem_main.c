@@ -245,12 +245,19 @@ static int judge(const struct nomem_case *c, const char *tmp, uint64_t n,
 	}
 	t->injected++;
 	if (r->out.status != TH_OK) {
+		int other = r->out.status != TH_ERR_NOMEM;
+
 		if (getenv("NOMEM_TRACE"))
 			show_log(tmp);
 		t->by_status[r->out.status <= TH_ERR_INTERNAL
 		                     ? r->out.status
 		                     : TH_ERR_INTERNAL]++;
-		return 0;
+		if (other && (!o->quiet || o->strict))
+			fprintf(stderr,
+			        "%s %s: allocation %" PRIu64 " failing: %s\n",
+			        o->strict ? "FAIL" : "note", c->name, n,
+			        th_status_str(r->out.status));
+		return other && o->strict;
 	}
 	if (r->out.digest == base->digest) {
 		t->absorbed++;
@@ -258,7 +265,13 @@ static int judge(const struct nomem_case *c, const char *tmp, uint64_t n,
 	}
 	if (r->out.warned) {
 		t->warned++;
-		return 0;
+		if (!o->quiet || o->strict)
+			fprintf(stderr,
+			        "%s %s: allocation %" PRIu64
+			        " failing: TH_OK, a warning and "
+			        "different results\n",
+			        o->strict ? "FAIL" : "note", c->name, n);
+		return o->strict;
 	}
 	t->silent++;
 	if (!o->quiet || o->strict)
