@@ -56,6 +56,7 @@ struct cli_opts {
 	const char *timezone; /* --timezone */
 	/* --max-artifact-size; 0: each reader's default */
 	uint64_t max_artifact_size;
+	uint64_t max_extract; /* --max-extract; 0: the library's 16 GiB */
 	int help;
 	char **args; /* the operands (PATH, VALUE...) */
 	size_t nargs;

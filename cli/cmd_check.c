@@ -151,6 +151,7 @@ static void fill_options(const struct cli_cmd *cmd, const struct cli_opts *o,
 	ro->fast = o->fast;
 	ro->timezone = o->timezone;
 	ro->max_artifact_size = o->max_artifact_size;
+	ro->max_extract = o->max_extract;
 	ro->command_line = o->command_line;
 	lc->min = log_threshold(o);
 	ro->log = log_line;

@@ -21,6 +21,7 @@ enum { OPT_PASSWORD_FILE = 400 };
 enum { OPT_FAST = 320 };
 enum { OPT_TIMEZONE = 330 };
 enum { OPT_MAXSIZE = 340 };
+enum { OPT_MAXEXTRACT = 350 };
 
 struct opt_desc {
 	const char *name;
@@ -56,6 +57,8 @@ static const struct opt_desc descs[] = {
          "device-local times in evidence are in TZ (UTC, +HH:MM)"},
         {"max-artifact-size", OPT_MAXSIZE, required_argument, CLI_O_MAXSIZE,
          "SIZE", "read artifacts up to SIZE (64M, 2G; default per artifact)"},
+        {"max-extract", OPT_MAXEXTRACT, required_argument, CLI_O_MAXSIZE,
+         "SIZE", "write at most SIZE in all to temp folders (default 16G)"},
         {"password", 'p', required_argument, CLI_O_SECRET, "PASS",
          "backup password (others may see it: prefer a file)"},
         {"password-file", OPT_PASSWORD_FILE, required_argument, CLI_O_SECRET,
@@ -206,6 +209,13 @@ static int apply(const struct cli_cmd *cmd, int c, struct cli_opts *o)
 		return cli_usage_error(cmd->name,
 		                       "invalid --max-artifact-size '%s' "
 		                       "(expected a size such as 512M or 4G)",
+		                       optarg);
+	case OPT_MAXEXTRACT:
+		if (th_size_parse(optarg, &o->max_extract) == TH_OK)
+			return CLI_EXIT_OK;
+		return cli_usage_error(cmd->name,
+		                       "invalid --max-extract '%s' (expected a "
+		                       "size such as 2G or 64G)",
 		                       optarg);
 	}
 	return CLI_EXIT_ERROR;

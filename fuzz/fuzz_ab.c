@@ -14,6 +14,12 @@
 static char path[] = "/tmp/th-fuzz-ab-XXXXXX";
 static int fd = -1;
 
+/* The payload file goes when the fuzzer exits (it was left behind). */
+static void remove_path(void)
+{
+	unlink(path);
+}
+
 static int on_member(void *ctx, struct th_ab_walk *w,
                      const struct th_ab_member *m)
 {
@@ -42,8 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		th_ab_master_key(&h, "fuzz", "fuzz.ab", mk, iv, &err);
 		return 0;
 	}
-	if (fd < 0 && (fd = mkstemp(path)) < 0)
-		return 0;
+	if (fd < 0) {
+		if ((fd = mkstemp(path)) < 0)
+			return 0;
+		atexit(remove_path);
+	}
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
 		return 0;
 	th_ab_each(path, NULL, on_member, &total, &err);

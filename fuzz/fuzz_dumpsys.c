@@ -38,6 +38,34 @@ static void all(const char *text, size_t len)
 		parsers[i](text, len, drop, NULL);
 }
 
+/* A section cut off is named inside the text, its body ends with the
+ * text, and its warning fits the message. */
+static void cut_off(const struct th_dumpsys *d, const char *text, size_t size)
+{
+	const char *name, *body;
+	char key[128], msg[512];
+	size_t nlen, blen;
+
+	if (!th_dumpsys_cut_off(d, &name, &nlen)) {
+		if (th_dumpsys_cut_warning(d, "f", msg, sizeof(msg)))
+			abort();
+		return;
+	}
+	if (name < text || name + nlen > text + size ||
+	    !th_dumpsys_cut_warning(d, "f", msg, sizeof(msg)) ||
+	    strlen(msg) >= sizeof(msg))
+		abort();
+	if (nlen >= sizeof(key) || memchr(name, '\0', nlen) ||
+	    memchr(name, ' ', nlen))
+		return;
+	memcpy(key, name, nlen);
+	key[nlen] = '\0';
+	/* The first section of a name wins: only then is this its body. */
+	if (th_dumpsys_section(d, key, &body, &blen) == TH_OK &&
+	    body + blen > text + size)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data, *body, *name;
@@ -63,6 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		all(body, blen);
 	}
+	cut_off(d, text, size);
 	th_dumpsys_free(d);
 	return 0;
 }

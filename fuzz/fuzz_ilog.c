@@ -42,7 +42,7 @@ static void bounded(const uint8_t *data, size_t size)
 	if (!f)
 		return;
 	th_buf_init(&line, 64);
-	while (th_ndjson_getline(f, &line, 64, &too_long))
+	while (th_ndjson_getline(f, &line, 64, &too_long) > 0)
 		if (line.len > 64 || (too_long && line.len))
 			abort();
 	th_buf_free(&line);

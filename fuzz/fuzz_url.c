@@ -9,13 +9,18 @@
 #include <tracehound/th_iocs.h>
 #include "formats/url.h"
 
+struct span {
+	const char *text;
+	size_t len;
+};
+
 static int check_link(void *ctx, const char *url, size_t len)
 {
-	const char *text = ctx;
+	const struct span *t = ctx;
 	char host[TH_HOST_MAX];
 
 	/* A link lies inside the text and is not empty. */
-	if (len == 0 || url < text)
+	if (len == 0 || url < t->text || url + len > t->text + t->len)
 		abort();
 	th_url_host(url, len, host, sizeof(host), NULL);
 	return 0;
@@ -24,6 +29,7 @@ static int check_link(void *ctx, const char *url, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
+	struct span text = {s, size};
 	char host[TH_HOST_MAX], ip[TH_IP_TEXT_MAX];
 	struct th_url_parts p;
 	size_t n = 0;
@@ -35,6 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (n >= sizeof(host) || strlen(host) != n))
 		abort();
 	th_ip_normalise(s, size, ip, sizeof(ip));
-	th_text_each_url(s, size, check_link, (void *)s);
+	th_text_each_url(s, size, check_link, &text);
 	return 0;
 }

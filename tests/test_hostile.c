@@ -133,8 +133,10 @@ static void test_sqlite_big_row(void **state)
 	case_free(&c);
 }
 
-/* Manifest.db's Files table (page 2) overwritten: every module that
- * looks a file up says so, naming Manifest.db; backup_info still runs. */
+/* Manifest.db's Files table (page 2) overwritten: one line says so,
+ * naming Manifest.db and what is lost (the manifest module's error; the
+ * lookups of the other modules are debug lines); backup_info still
+ * runs. */
 static void test_manifest_corrupt_page(void **state)
 {
 	unsigned char page[4096];
@@ -144,9 +146,44 @@ static void test_manifest_corrupt_page(void **state)
 
 	case_open(&c, "manifest-corrupt-page");
 	free(backup(&c));
-	c.line[0] = "Manifest.db";
-	c.line[1] = "malformed";
+	c.line[0] = "manifest: error: cannot read";
+	c.line[1] = "Manifest.db': database disk image is malformed: the "
+	            "files it lists on damaged pages cannot be found";
 	c.result = "backup_info.json";
+	c.said_of = "Manifest.db";
+	c.said = 1;
+	mdb = th_path_join(c.target, "Manifest.db");
+	memset(page, 0xff, sizeof(page));
+	fd = open(mdb, O_WRONLY);
+	assert_int_equal(pwrite(fd, page, sizeof(page), 4096),
+	                 (ssize_t)sizeof(page));
+	close(fd);
+	expect(&c);
+	free(mdb);
+	case_free(&c);
+}
+
+/* The same damage with the manifest module left out: the first module
+ * that looks a file up gives the one warning. */
+static void test_manifest_corrupt_page_lookups(void **state)
+{
+	unsigned char page[4096];
+	struct hcase c;
+	char *mdb;
+	int fd;
+
+	case_open(&c, "manifest-corrupt-lookups");
+	free(backup(&c));
+	c.args[0] = "-m";
+	c.args[1] = "sms";
+	c.args[2] = "-m";
+	c.args[3] = "calls";
+	c.line[0] = "sms: warning: cannot read";
+	c.line[1] = "Manifest.db': database disk image is malformed: the "
+	            "files it lists on damaged pages cannot be found";
+	c.result = "info.json";
+	c.said_of = "Manifest.db";
+	c.said = 1;
 	mdb = th_path_join(c.target, "Manifest.db");
 	memset(page, 0xff, sizeof(page));
 	fd = open(mdb, O_WRONLY);
@@ -284,6 +321,7 @@ int main(void)
 	        cmocka_unit_test(test_sqlite_view),
 	        cmocka_unit_test(test_sqlite_big_row),
 	        cmocka_unit_test(test_manifest_corrupt_page),
+	        cmocka_unit_test(test_manifest_corrupt_page_lookups),
 	        cmocka_unit_test(test_bplist_deep),
 	        cmocka_unit_test(test_bplist_cycle),
 	        cmocka_unit_test(test_bplist_offset_table),

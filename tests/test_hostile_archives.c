@@ -277,6 +277,34 @@ static void test_aqf_packages_2gb(void **state)
 	case_free(&c);
 }
 
+/* settings_secure.txt of 5 million distinct keys (55 MB, under the
+ * 64 MiB read limit): before the module's key limit, its one object
+ * took 1 GiB and 28 s. */
+static void test_settings_5m_keys(void **state)
+{
+	struct hcase c;
+	FILE *f;
+	char *p;
+	long i;
+
+	case_open(&c, "settings-5m-keys");
+	p = aqf_dir(&c, "settings_secure.txt");
+	f = fopen(p, "w");
+	assert_non_null(f);
+	for (i = 0; i < 5000000; i++)
+		fprintf(f, "k%07ld=1\n", i);
+	assert_int_equal(fclose(f), 0);
+	c.line[0] = "'settings_secure.txt': more than 100000 settings";
+	c.line[1] = "the rest are ignored";
+	c.said_of = "settings in all";
+	c.said = 1;
+	c.result = "aqf_settings.json";
+	c.mem_mib = 256;
+	expect(&c);
+	free(p);
+	case_free(&c);
+}
+
 static void test_dumpsys_endless(void **state)
 {
 	struct th_err err = {0};
@@ -288,9 +316,10 @@ static void test_dumpsys_endless(void **state)
 	assert_int_equal(unlink(p), 0);
 	gen_ok(th_hostile_dumpsys_endless(p, 10000000, &err), &err);
 	/* A section running to the end of the file is how a cut-off
-	 * dumpsys looks, not an error: no line is asked for, only the
-	 * bounds and the other modules' results. */
-	c.line[0] = NULL;
+	 * dumpsys looks, not an error: one warning says so, and the
+	 * modules that read it still run. */
+	c.line[0] = "'dumpsys.txt': section 'package' has no end marker";
+	c.line[1] = "read to the end of the file";
 	c.result = "aqf_packages.json";
 	c.wall = 20;
 	expect(&c);
@@ -311,6 +340,7 @@ int main(void)
 	        cmocka_unit_test(test_dump_garbage_wal),
 	        cmocka_unit_test(test_aqf_packages_2gb),
 	        cmocka_unit_test(test_dumpsys_endless),
+	        cmocka_unit_test(test_settings_5m_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,6 +60,10 @@ struct th_run_options {
 	/* The most bytes read of one artifact (--max-artifact-size); 0:
 	 * each reader's default. */
 	uint64_t max_artifact_size;
+	/* The most bytes written in all into the run's private temp
+	 * folders (archive members, decrypted files) (--max-extract); 0:
+	 * 16 GiB. */
+	uint64_t max_extract;
 };
 
 /* One alert. Strings and `record` are owned by the run. */

@@ -24,9 +24,13 @@ static enum th_status wrap_op(int enc, const uint8_t *kek, const uint8_t *in,
 	if (!ctx)
 		return TH_ERR_NOMEM;
 	EVP_CIPHER_CTX_set_flags(ctx, EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
+	/* A built-in cipher with a key of its size: setting it up fails
+	 * only when OpenSSL cannot allocate its state. */
 	if (EVP_CipherInit_ex(ctx, EVP_aes_256_wrap(), NULL, kek, NULL, enc) !=
-	    1)
+	    1) {
+		st = TH_ERR_NOMEM;
 		goto out;
+	}
 	if (EVP_CipherUpdate(ctx, out, &n, in, (int)len) != 1 ||
 	    (size_t)n != out_len) {
 		/* Unwrapping fails only on the integrity check. */
@@ -179,9 +183,10 @@ static enum th_status cbc_run(struct cbc_file *f, const uint8_t *key,
 	enum th_status st = TH_OK;
 	ssize_t n;
 
+	/* Fails only when OpenSSL cannot allocate (see wrap_op). */
 	if (EVP_DecryptInit_ex(f->ctx, EVP_aes_256_cbc(), NULL, key, iv) != 1 ||
 	    EVP_CIPHER_CTX_set_padding(f->ctx, 0) != 1)
-		return TH_ERR_CRYPTO;
+		return TH_ERR_NOMEM;
 	while (st == TH_OK && (n = read_chunk(f->ifd, f->in, f->chunk)) != 0) {
 		if (n < 0)
 			return TH_ERR_IO;
@@ -235,13 +240,11 @@ enum th_status th_aes_decrypt_file(const uint8_t key[TH_AES_KEY_LEN],
 
 	f.ifd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (f.ifd < 0)
-		return th_err_set(err, TH_ERR_IO, "cannot open '%s': %s", name,
-		                  strerror(errno));
+		return th_err_errno(err, errno, "cannot open '%s'", name);
 	f.ofd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (f.ofd < 0) {
 		close(f.ifd);
-		return th_err_set(err, TH_ERR_IO, "cannot create '%s': %s", out,
-		                  strerror(errno));
+		return th_err_errno(err, errno, "cannot create '%s'", out);
 	}
 	f.chunk = chunk_size(f.ifd);
 	f.ctx = EVP_CIPHER_CTX_new();

@@ -70,8 +70,7 @@ enum th_status th_read_file(const char *path, size_t max, char **data,
 	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return th_err_set(err, TH_ERR_IO, "cannot open '%s': %s", path,
-		                  strerror(errno));
+		return th_err_errno(err, errno, "cannot open '%s'", path);
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		st_ret = th_err_set(err, TH_ERR_IO, "cannot read '%s': %s",
 		                    path, "not a regular file");
@@ -142,25 +141,33 @@ fail:
 	return TH_ERR_IO;
 }
 
-/* realpath of path, or of its nearest existing parent plus the rest. */
-static char *resolve(const char *path)
+/* realpath of path, or of its nearest existing parent plus the rest;
+ * NULL with *nomem set when an allocation failed. */
+static char *resolve(const char *path, int *nomem)
 {
 	char *copy, *slash, *r, *joined;
 
 	r = realpath(path, NULL);
-	if (r)
+	if (r || errno == ENOMEM) {
+		*nomem |= !r;
 		return r;
+	}
 	copy = strdup(path);
-	if (!copy)
+	if (!copy) {
+		*nomem = 1;
 		return NULL;
+	}
 	slash = strrchr(copy, '/');
 	if (!slash) {
 		free(copy);
-		return realpath(".", NULL);
+		r = realpath(".", NULL);
+		*nomem |= !r && errno == ENOMEM;
+		return r;
 	}
 	*slash = '\0';
-	r = resolve(*copy ? copy : "/");
+	r = resolve(*copy ? copy : "/", nomem);
 	joined = r ? th_path_join(r, slash + 1) : NULL;
+	*nomem |= r && !joined;
 	free(r);
 	free(copy);
 	return joined;
@@ -168,9 +175,10 @@ static char *resolve(const char *path)
 
 int th_path_inside(const char *path, const char *dir)
 {
-	char *rp = resolve(path), *rd = resolve(dir);
+	int nomem = 0;
+	char *rp = resolve(path, &nomem), *rd = resolve(dir, &nomem);
 	size_t ld;
-	int inside = 0;
+	int inside = nomem ? -1 : 0;
 
 	if (rp && rd) {
 		ld = strlen(rd);

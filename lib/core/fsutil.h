@@ -25,7 +25,9 @@ enum th_status th_mkdir_p(const char *path, int private_dir,
                           struct th_err *err);
 
 /* Whether `path` is `dir` or inside it, after resolving both (symlinks
- * included; a path that does not exist yet is resolved by its parent). */
+ * included; a path that does not exist yet is resolved by its parent):
+ * 1 or 0, and -1 when it could not tell for want of memory (true as a
+ * boolean: a caller that only refuses stays on the safe side). */
 int th_path_inside(const char *path, const char *dir);
 
 /* A private temporary folder (mode 0700 under $TMPDIR or /tmp), removed

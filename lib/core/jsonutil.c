@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/jsonutil.h"
 
 /* Length of the valid UTF-8 sequence at s (at most `left` bytes), or 0. */
@@ -11,7 +12,7 @@ static size_t utf8_seq(const unsigned char *s, size_t left)
 	uint32_t cp;
 
 	if (s[0] < 0x80)
-		return s[0] ? 1 : 0;
+		return 1; /* NUL too: json_stringn keeps it, so must this */
 	if ((s[0] & 0xe0) == 0xc0)
 		n = 2, cp = s[0] & 0x1f;
 	else if ((s[0] & 0xf0) == 0xe0)
@@ -41,6 +42,74 @@ unsigned long th_json_nomem_count(void)
 	return nomem_count;
 }
 
+void th_json_nomem_note(void)
+{
+	nomem_count++;
+}
+
+/* Whether s is valid UTF-8: jansson refuses object keys that are not. */
+static int utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s), n;
+
+	for (; left; p += n, left -= n)
+		if ((n = utf8_seq(p, left)) == 0)
+			return 0;
+	return 1;
+}
+
+int th_json_set_new(json_t *obj, const char *key, json_t *v)
+{
+	if (v && json_object_set_new(obj, key, v) == 0)
+		return 0;
+	/* A key from evidence that is not UTF-8 is refused, not lost to
+	 * memory: not counted. */
+	if (v && key && json_is_object(obj) && !utf8_ok(key))
+		return -1;
+	nomem_count++;
+	return -1;
+}
+
+/* A th_buf sink whose first failure sticks: jansson ignores the
+ * status of some of its writes. */
+struct dump_sink {
+	struct th_buf b;
+	enum th_status st;
+};
+
+static int dump_to_buf(const char *buf, size_t n, void *ctx)
+{
+	struct dump_sink *s = ctx;
+
+	if (s->st == TH_OK)
+		s->st = th_buf_add(&s->b, buf, n);
+	return s->st == TH_OK ? 0 : -1;
+}
+
+char *th_json_dumps(const json_t *v, size_t flags)
+{
+	struct dump_sink s = {.st = TH_OK};
+	int bad;
+
+	th_buf_init(&s.b, (size_t)1 << 30);
+	bad = json_dump_callback(v, dump_to_buf, &s, flags) != 0;
+	if (bad || s.st != TH_OK) {
+		th_buf_free(&s.b);
+		return NULL;
+	}
+	return th_buf_take(&s.b, NULL);
+}
+
+int th_json_append_new(json_t *arr, json_t *v)
+{
+	if (!v || json_array_append_new(arr, v) != 0) {
+		nomem_count++;
+		return -1;
+	}
+	return 0;
+}
+
 json_t *th_json_stringn(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -53,7 +122,8 @@ json_t *th_json_stringn(const char *s, size_t len)
 	j = json_stringn(s, len);
 	if (j)
 		return j;
-	/* Invalid UTF-8 or an embedded NUL: rebuild, 3 bytes per bad byte. */
+	/* Invalid UTF-8, or no memory (tried again: the same bytes must
+	 * come out either way): rebuild, 3 bytes per bad byte. */
 	if (len > (SIZE_MAX - 1) / 3)
 		return json_null();
 	out = malloc(len * 3 + 1);

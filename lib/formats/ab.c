@@ -1,6 +1,7 @@
 /* .ab header parsing and key derivation (shared reference/android.md 3). */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,12 +290,17 @@ enum th_status th_ab_master_key(const struct th_ab_header *h,
 
 int th_ab_is_backup(const char *path)
 {
+	return th_ab_probe(path) > 0;
+}
+
+int th_ab_probe(const char *path)
+{
 	char b[sizeof(MAGIC)];
 	FILE *f = fopen(path, "rb");
 	int ok = 0;
 
 	if (!f)
-		return 0;
+		return errno == ENOMEM ? -1 : 0;
 	if (fread(b, 1, sizeof(b), f) == sizeof(b))
 		ok = memcmp(b, MAGIC "\n", sizeof(b)) == 0;
 	fclose(f);

@@ -78,8 +78,15 @@ enum th_status th_ab_each(const char *path, const char *password,
                                     const struct th_ab_member *m),
                           void *ctx, struct th_err *err);
 ssize_t th_ab_member_read(struct th_ab_walk *w, void *buf, size_t cap);
+/* After th_ab_member_read returned -1: TH_ERR_NOMEM when that was a
+ * failed allocation, else TH_ERR_FORMAT (a damaged stream). */
+enum th_status th_ab_member_failed(struct th_ab_walk *w);
 
 /* Whether `path` starts with the "ANDROID BACKUP\n" magic. */
 int th_ab_is_backup(const char *path);
+
+/* The same, as 1 or 0, or -1 when it could not look (opening the file
+ * failed for want of memory): a bid must not take that for "no". */
+int th_ab_probe(const char *path);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "core/timeconv.h"
 #include "formats/ab.h"
+#include "formats/archive.h"
 
 #define CHUNK 65536
 
@@ -27,6 +28,7 @@ struct th_ab_reader {
 	unsigned char plain[CHUNK + 32];
 	size_t plain_len, plain_pos;
 	char error[256];
+	int nomem; /* the error is a failed allocation */
 };
 
 struct th_ab_walk {
@@ -59,8 +61,10 @@ static ssize_t fill_plain(struct th_ab_reader *r)
 	r->plain_pos = r->plain_len = 0;
 	while (r->plain_len == 0 && !r->file_end) {
 		n = fread(r->raw, 1, sizeof(r->raw), r->f);
-		if (n == 0 && ferror(r->f))
+		if (n == 0 && ferror(r->f)) {
+			r->nomem = errno == ENOMEM;
 			return fail(r, strerror(errno));
+		}
 		if (n == 0) {
 			r->file_end = 1;
 			if (r->cipher &&
@@ -121,6 +125,10 @@ static ssize_t read_inflated(struct th_ab_reader *r, void *buf, size_t cap)
 			r->z_end = 1;
 			break;
 		}
+		if (zr == Z_MEM_ERROR) {
+			r->nomem = 1;
+			return fail(r, "out of memory");
+		}
 		if (zr != Z_OK && zr != Z_BUF_ERROR)
 			return fail(r, "damaged compressed payload");
 		if (zr == Z_BUF_ERROR && r->z.avail_in > 0)
@@ -147,9 +155,11 @@ static enum th_status setup_cipher(struct th_ab_reader *r, const char *password,
 	if (st != TH_OK)
 		return st;
 	r->cipher = EVP_CIPHER_CTX_new();
+	/* With a valid key and IV, OpenSSL only fails to allocate. */
 	if (!r->cipher ||
 	    EVP_DecryptInit_ex(r->cipher, EVP_aes_256_cbc(), NULL, mk, iv) != 1)
-		st = th_err_set(err, TH_ERR_CRYPTO, "cannot set up AES-256");
+		st = th_err_set(err, TH_ERR_NOMEM,
+		                "cannot set up AES-256: out of memory");
 	OPENSSL_cleanse(mk, sizeof(mk));
 	OPENSSL_cleanse(iv, sizeof(iv));
 	return st;
@@ -165,8 +175,7 @@ static enum th_status read_header(struct th_ab_reader *r, struct th_err *err)
 	if (st != TH_OK)
 		return st;
 	if (fseek(r->f, (long)r->h.payload_off, SEEK_SET) != 0)
-		return th_err_set(err, TH_ERR_IO, "cannot read '%s': %s",
-		                  r->name, strerror(errno));
+		return th_err_errno(err, errno, "cannot read '%s'", r->name);
 	return TH_OK;
 }
 
@@ -183,8 +192,7 @@ enum th_status th_ab_reader_open(const char *path, const char *password,
 	}
 	r->f = fopen(path, "rb");
 	if (!r->f) {
-		st = th_err_set(err, TH_ERR_IO, "cannot open '%s': %s", path,
-		                strerror(errno));
+		st = th_err_errno(err, errno, "cannot open '%s'", path);
 		goto out;
 	}
 	st = read_header(r, err);
@@ -233,7 +241,8 @@ static la_ssize_t tar_read(struct archive *ar, void *ctx, const void **buf)
 	ssize_t n = th_ab_reader_read(s->r, s->buf, sizeof(s->buf));
 
 	if (n < 0) {
-		archive_set_error(ar, EIO, "%s", th_ab_reader_error(s->r));
+		archive_set_error(ar, s->r->nomem ? ENOMEM : EIO, "%s",
+		                  th_ab_reader_error(s->r));
 		return -1;
 	}
 	*buf = s->buf;
@@ -242,7 +251,13 @@ static la_ssize_t tar_read(struct archive *ar, void *ctx, const void **buf)
 
 ssize_t th_ab_member_read(struct th_ab_walk *w, void *buf, size_t cap)
 {
+	errno = 0;
 	return (ssize_t)archive_read_data(w->ar, buf, cap);
+}
+
+enum th_status th_ab_member_failed(struct th_ab_walk *w)
+{
+	return th_archive_failed(w->ar, TH_ERR_FORMAT);
 }
 
 static enum th_status walk_tar(struct th_ab_walk *w, const char *path,
@@ -254,6 +269,7 @@ static enum th_status walk_tar(struct th_ab_walk *w, const char *path,
 	struct th_ab_member m;
 	int r;
 
+	errno = 0;
 	while ((r = archive_read_next_header(w->ar, &e)) == ARCHIVE_OK) {
 		if (archive_entry_filetype(e) != AE_IFREG)
 			continue;
@@ -267,10 +283,11 @@ static enum th_status walk_tar(struct th_ab_walk *w, const char *path,
 		                  : TH_TIME_NONE;
 		if (fn(ctx, w, &m))
 			return TH_OK;
+		errno = 0;
 	}
 	if (r == ARCHIVE_EOF)
 		return TH_OK;
-	return th_err_set(err, TH_ERR_FORMAT,
+	return th_err_set(err, th_archive_failed(w->ar, TH_ERR_FORMAT),
 	                  "cannot read the tar stream of "
 	                  "'%s': %s",
 	                  path,
@@ -299,8 +316,9 @@ enum th_status th_ab_each(const char *path, const char *password,
 		goto out;
 	}
 	archive_read_support_format_tar(w.ar);
+	errno = 0;
 	if (archive_read_open(w.ar, src, NULL, tar_read, NULL) != ARCHIVE_OK)
-		st = th_err_set(err, TH_ERR_FORMAT,
+		st = th_err_set(err, th_archive_failed(w.ar, TH_ERR_FORMAT),
 		                "cannot read the tar stream of '%s': %s", path,
 		                archive_error_string(w.ar)
 		                        ? archive_error_string(w.ar)

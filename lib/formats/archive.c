@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/budget.h"
 #include "core/timeconv.h"
 #include "formats/archive.h"
 
@@ -19,6 +20,13 @@ struct th_archive {
 	struct archive *a;
 	const char *path; /* the archive, for messages */
 };
+
+enum th_status th_archive_failed(struct archive *a, enum th_status otherwise)
+{
+	if (errno == ENOMEM || (a && archive_errno(a) == ENOMEM))
+		return TH_ERR_NOMEM;
+	return otherwise;
+}
 
 int th_archive_name_ok(const char *path)
 {
@@ -159,12 +167,15 @@ static enum th_status open_reader(const char *path, struct archive **out,
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	archive_read_support_format_zip(a);
+	errno = 0;
 	if (archive_read_open_filename(a, path, BLOCK_SIZE) != ARCHIVE_OK) {
-		th_err_set(err, TH_ERR_FORMAT, "cannot read '%s': %s", path,
+		enum th_status st = th_archive_failed(a, TH_ERR_FORMAT);
+
+		th_err_set(err, st, "cannot read '%s': %s", path,
 		           archive_error_string(a) ? archive_error_string(a)
 		                                   : "not an archive");
 		archive_read_free(a);
-		return TH_ERR_FORMAT;
+		return st;
 	}
 	*out = a;
 	return TH_OK;
@@ -181,6 +192,7 @@ static enum th_status walk(struct th_archive *ar, size_t max_members,
 
 	if (!buf)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	errno = 0;
 	while ((r = archive_read_next_header(ar->a, &e)) == ARCHIVE_OK ||
 	       r == ARCHIVE_WARN) {
 		if (max_members && st->members >= max_members) {
@@ -197,11 +209,12 @@ static enum th_status walk(struct th_archive *ar, size_t max_members,
 		}
 		if (fn(ctx, ar, &m))
 			break;
+		errno = 0;
 	}
 	free(buf);
 	if (r == ARCHIVE_FATAL)
-		return th_err_set(err, TH_ERR_FORMAT, "cannot read '%s': %s",
-		                  ar->path,
+		return th_err_set(err, th_archive_failed(ar->a, TH_ERR_FORMAT),
+		                  "cannot read '%s': %s", ar->path,
 		                  archive_error_string(ar->a)
 		                          ? archive_error_string(ar->a)
 		                          : "damaged archive");
@@ -232,12 +245,14 @@ static enum th_status data_error(struct th_archive *ar, struct th_err *err)
 {
 	const char *why = archive_error_string(ar->a);
 
-	return th_err_set(err, TH_ERR_FORMAT, "cannot read '%s': %s", ar->path,
+	return th_err_set(err, th_archive_failed(ar->a, TH_ERR_FORMAT),
+	                  "cannot read '%s': %s", ar->path,
 	                  why ? why : "damaged member");
 }
 
 enum th_status th_archive_extract(struct th_archive *ar, const char *dest,
-                                  int64_t max, struct th_err *err)
+                                  int64_t max, struct th_budget_write *w,
+                                  struct th_err *err)
 {
 	char *chunk = malloc(COPY_CHUNK);
 	enum th_status st = TH_OK;
@@ -251,9 +266,9 @@ enum th_status th_archive_extract(struct th_archive *ar, const char *dest,
 	          0600);
 	if (fd < 0) {
 		free(chunk);
-		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", dest,
-		                  strerror(errno));
+		return th_err_errno(err, errno, "cannot write '%s'", dest);
 	}
+	errno = 0;
 	while (st == TH_OK &&
 	       (n = archive_read_data(ar->a, chunk, COPY_CHUNK)) != 0) {
 		if (n < 0)
@@ -263,13 +278,14 @@ enum th_status th_archive_extract(struct th_archive *ar, const char *dest,
 			                "cannot extract '%s': larger than %lld "
 			                "bytes",
 			                dest, (long long)max);
+		else if (w && th_budget_more(w, (uint64_t)n, err) != TH_OK)
+			st = TH_ERR_LIMIT;
 		else if (write(fd, chunk, (size_t)n) != n)
-			st = th_err_set(err, TH_ERR_IO, "cannot write '%s': %s",
-			                dest, strerror(errno));
+			st = th_err_errno(err, errno, "cannot write '%s'",
+			                  dest);
 	}
 	if (close(fd) != 0 && st == TH_OK)
-		st = th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", dest,
-		                strerror(errno));
+		st = th_err_errno(err, errno, "cannot write '%s'", dest);
 	if (st != TH_OK)
 		unlink(dest);
 	free(chunk);
@@ -287,6 +303,7 @@ enum th_status th_archive_read(struct th_archive *ar, size_t max, char **data,
 	*len = 0;
 	if (!buf)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	errno = 0;
 	while ((r = archive_read_data(ar->a, buf + n, cap - n)) > 0) {
 		n += (size_t)r;
 		if (n < cap)

@@ -54,14 +54,29 @@ enum th_status th_archive_each(const char *path, size_t max_members,
 
 /* Writes the current member's data to a new file `dest` (0600, must not
  * exist), at most `max` bytes (more is TH_ERR_LIMIT; the partial file is
- * removed). TH_ERR_IO, TH_ERR_FORMAT, TH_ERR_LIMIT. */
+ * removed). Each chunk is charged to `w` (core/budget.h; may be NULL)
+ * before it is written; a refusal is TH_ERR_LIMIT with the budget's
+ * message in err->msg. TH_ERR_IO, TH_ERR_FORMAT, TH_ERR_LIMIT. */
+struct th_budget_write;
 enum th_status th_archive_extract(struct th_archive *ar, const char *dest,
-                                  int64_t max, struct th_err *err);
+                                  int64_t max, struct th_budget_write *w,
+                                  struct th_err *err);
 
 /* Reads the current member's data into a malloc'ed, NUL-terminated
  * buffer of at most `max` bytes (TH_ERR_LIMIT beyond). */
 enum th_status th_archive_read(struct th_archive *ar, size_t max, char **data,
                                size_t *len, struct th_err *err);
+
+struct archive;
+
+/*
+ * The status of a libarchive call on `a` that failed: TH_ERR_NOMEM when
+ * an allocation failed in it, else `otherwise`. libarchive reports some
+ * failed allocations (zlib's inflateInit2 for a zip member) as a generic
+ * error, so errno, left at ENOMEM by the failed malloc, is looked at
+ * too: the caller sets errno to 0 before the call.
+ */
+enum th_status th_archive_failed(struct archive *a, enum th_status otherwise);
 
 /* Whether a file name looks like an archive we read (by extension). */
 int th_archive_name_ok(const char *path);

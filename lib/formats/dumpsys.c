@@ -2,6 +2,7 @@
  * "DUMP OF SERVICE" section and each dumpstate "------ TITLE ------"
  * block starts and ends. Memory grows with the number of sections, not
  * of lines; the text itself is never copied. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ struct th_dumpsys {
 	size_t len;
 	struct part *parts;
 	size_t nparts, cap;
+	long cut; /* the section the text ended in, unclosed, or -1 */
 };
 
 static int starts(const char *s, size_t n, const char *prefix)
@@ -193,6 +195,7 @@ enum th_status th_dumpsys_index(const char *text, size_t len,
 		st = scan_line(d, &sc, pos, n, next, err);
 		pos = next;
 	}
+	d->cut = sc.service;
 	close_open(d, &sc.service, len);
 	close_open(d, &sc.block, len);
 	if (st != TH_OK) {
@@ -300,6 +303,37 @@ enum th_status th_dumpsys_block(const struct th_dumpsys *d, const char *title,
 	if (!d || !title)
 		return TH_ERR_NOTFOUND;
 	return give(d, find_block(d, title), text, len);
+}
+
+int th_dumpsys_cut_off(const struct th_dumpsys *d, const char **name,
+                       size_t *name_len)
+{
+	if (!d || d->cut < 0)
+		return 0;
+	*name = d->text + d->parts[d->cut].name_off;
+	*name_len = d->parts[d->cut].name_len;
+	return 1;
+}
+
+int th_dumpsys_cut_warning(const struct th_dumpsys *d, const char *file,
+                           char *msg, size_t size)
+{
+	char shown[65];
+	const char *name;
+	size_t n, i;
+
+	if (!size || !th_dumpsys_cut_off(d, &name, &n))
+		return 0;
+	/* The name comes from the evidence: printable bytes only. */
+	n = n < sizeof(shown) - 1 ? n : sizeof(shown) - 1;
+	for (i = 0; i < n; i++)
+		shown[i] = name[i] >= ' ' && name[i] < 0x7f ? name[i] : '?';
+	shown[n] = '\0';
+	snprintf(msg, size,
+	         "'%s': section '%s' has no end marker (cut off?): read to "
+	         "the end of the file",
+	         file, shown);
+	return 1;
 }
 
 size_t th_dumpsys_count(const struct th_dumpsys *d)

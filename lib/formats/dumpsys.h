@@ -39,6 +39,22 @@ enum th_status th_dumpsys_section(const struct th_dumpsys *d,
 enum th_status th_dumpsys_block(const struct th_dumpsys *d, const char *title,
                                 const char **text, size_t *len);
 
+/*
+ * Whether the text ended inside a "DUMP OF SERVICE" section that nothing
+ * closed (no next header, ruler, footer or dumpstate block line), as
+ * when dumpsys was cut off: every section of a whole dumpsys ends with
+ * its footer. The section's body then runs to the end of the text. Sets
+ * its name (not NUL-terminated, inside the text).
+ */
+int th_dumpsys_cut_off(const struct th_dumpsys *d, const char **name,
+                       size_t *name_len);
+
+/* When th_dumpsys_cut_off, writes the warning to give the user into msg
+ * ("'FILE': section 'X' has no end marker (cut off?): read to the end
+ * of the file") and returns 1; else 0. */
+int th_dumpsys_cut_warning(const struct th_dumpsys *d, const char *file,
+                           char *msg, size_t size);
+
 /* Sections and blocks indexed, in text order, for listing and tests:
  * th_dumpsys_at gives the i-th name (not NUL-terminated) and whether it
  * is a block; returns 0 past the end. */

@@ -146,7 +146,7 @@ static void key_last_connection(json_t *rec, const char *s, size_t n)
 	if (!i)
 		return;
 	th_time_format(th_time_from_android_ms(ms), out);
-	json_object_set_new(rec, "last_connection", json_string(out));
+	th_json_set_new(rec, "last_connection", json_string(out));
 }
 
 /* Every "QAAAA...= user@host" in the keystore span. */

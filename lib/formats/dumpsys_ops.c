@@ -217,7 +217,7 @@ static void ops_drop(struct appops *a)
 static void ops_close_perm(struct appops *a)
 {
 	if (a->perm && a->perms)
-		json_array_append_new(a->perms, a->perm);
+		th_json_append_new(a->perms, a->perm);
 	else
 		json_decref(a->perm);
 	a->perm = NULL;

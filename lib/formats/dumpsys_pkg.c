@@ -182,8 +182,8 @@ static int pkg_flush(struct pkg *p, th_record_fn fn, void *ctx)
 
 	if (!p->rec)
 		return 0;
-	json_object_set_new(p->rec, "permissions", p->perms);
-	json_object_set_new(p->rec, "requested_permissions", p->requested);
+	th_json_set_new(p->rec, "permissions", p->perms);
+	th_json_set_new(p->rec, "requested_permissions", p->requested);
 	stop = fn(ctx, p->rec);
 	memset(p, 0, sizeof(*p));
 	return stop;
@@ -204,13 +204,13 @@ static int pkg_perm(struct pkg *p, const char *s, size_t n, const char *type)
 	if (strcmp(type, "declared") != 0) {
 		g = colon ? th_line_find(colon, n - name_len, "granted=")
 		          : NULL;
-		json_object_set_new(
+		th_json_set_new(
 		        perm, "granted",
 		        g ? json_boolean(th_line_starts(g, n - (size_t)(g - s),
 		                                        "granted=true"))
 		          : json_null());
 	}
-	json_object_set_new(perm, "type", json_string(type));
+	th_json_set_new(perm, "type", json_string(type));
 	return json_array_append_new(p->perms, perm) == 0;
 }
 

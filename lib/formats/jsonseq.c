@@ -40,8 +40,10 @@ static enum th_status emit(struct scan *s, const char *path,
 		th_buf_reset(&s->elem);
 		return TH_OK;
 	}
+	/* Evidence strings may hold NUL bytes ("\u0000": MVT and we write
+	 * them as read), and a record holding one must still be checked. */
 	rec = json_loadb(s->elem.data ? s->elem.data : "", s->elem.len,
-	                 JSON_DECODE_ANY, &jerr);
+	                 JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 	th_buf_reset(&s->elem);
 	if (!rec)
 		return th_err_set(err, TH_ERR_FORMAT,
@@ -141,8 +143,7 @@ enum th_status th_jsonseq_each(const char *path,
 	FILE *f = fopen(path, "rb");
 
 	if (!f)
-		return th_err_set(err, TH_ERR_IO, "cannot open '%s': %s", path,
-		                  strerror(errno));
+		return th_err_errno(err, errno, "cannot open '%s'", path);
 	th_buf_init(&s.elem, TH_JSONSEQ_RECORD_MAX);
 	while (st == TH_OK && !stop && (n = fread(buf, 1, sizeof(buf), f)))
 		st = feed(&s, buf, n, path, fn, ctx, &stop, err);

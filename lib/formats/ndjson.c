@@ -20,8 +20,8 @@ int th_ndjson_getline(FILE *f, struct th_buf *line, size_t max, int *too_long)
 			th_buf_reset(line);
 		}
 		if (!*too_long && th_buf_add(line, chunk, n) != TH_OK) {
-			*too_long = 1;
 			th_buf_reset(line);
+			return -1;
 		}
 		if (n && chunk[n - 1] == '\n')
 			break;

@@ -324,9 +324,8 @@ static enum th_status container_json(plist_t node, unsigned depth, json_t *j,
 		if (!item)
 			break;
 		st = to_json(item, depth, &v, err);
-		if (st == TH_OK &&
-		    (dict ? json_object_set_new(j, key ? key : "", v)
-		          : json_array_append_new(j, v)) != 0)
+		if (st == TH_OK && (dict ? th_json_set_new(j, key ? key : "", v)
+		                         : th_json_append_new(j, v)) != 0)
 			st = th_err_set(err, TH_ERR_NOMEM, "out of memory");
 		free(key);
 		if (st != TH_OK)

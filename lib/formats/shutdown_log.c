@@ -20,6 +20,7 @@ struct parser {
 	void *ctx;
 	long blocks;
 	int stop;
+	int nomem; /* a client could not be kept: the parse stops */
 };
 
 static int starts(const char *s, size_t len, const char *prefix)
@@ -38,9 +39,13 @@ static void client_line(struct parser *p, const char *s, size_t len)
 	long pid;
 
 	/* Grown on demand: most blocks list a handful of clients. */
-	if (p->n >= TH_SHUTDOWN_CLIENTS_MAX ||
-	    th_array_reserve(&p->clients, &p->cap, p->n, sizeof(*c)) != TH_OK) {
+	if (p->n >= TH_SHUTDOWN_CLIENTS_MAX) {
 		p->dropped++;
+		return;
+	}
+	if (th_array_reserve(&p->clients, &p->cap, p->n, sizeof(*c)) != TH_OK) {
+		p->nomem = 1;
+		p->stop = 1;
 		return;
 	}
 	c = &p->clients[p->n];
@@ -156,7 +161,7 @@ long th_shutdown_parse(const char *text, size_t len, th_shutdown_fn fn,
 		s = nl + 1;
 	}
 	free(p.clients);
-	return p.blocks;
+	return p.nomem ? -1 : p.blocks;
 }
 
 static int is_uuid(const char *s, size_t len)

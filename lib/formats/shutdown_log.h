@@ -36,8 +36,9 @@ typedef int (*th_shutdown_fn)(void *ctx, const struct th_shutdown_block *b);
 /*
  * Calls fn for each block ended by a SIGTERM line; clients after the
  * last SIGTERM (an unfinished block) are not reported; clients past
- * TH_SHUTDOWN_CLIENTS_MAX (or past memory) in a block are counted in
- * `dropped`. Returns the number of blocks.
+ * TH_SHUTDOWN_CLIENTS_MAX in a block are counted in `dropped`. Returns
+ * the number of blocks, or -1 when memory ran out (the parse stops
+ * there: the blocks reported before stand, the rest are unread).
  */
 long th_shutdown_parse(const char *text, size_t len, th_shutdown_fn fn,
                        void *ctx);

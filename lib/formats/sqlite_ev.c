@@ -19,8 +19,7 @@ static enum th_status check_header(const char *path, struct th_err *err)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return th_err_set(err, TH_ERR_IO, "cannot open '%s': %s", path,
-		                  strerror(errno));
+		return th_err_errno(err, errno, "cannot open '%s'", path);
 	n = read(fd, hdr, sizeof(hdr));
 	close(fd);
 	if (n != (ssize_t)sizeof(hdr) || memcmp(hdr, SQLITE_MAGIC, 16) != 0)
@@ -55,6 +54,7 @@ static char *immutable_uri(const char *path)
 	free(abs);
 	if (st != TH_OK) {
 		th_buf_free(&b);
+		errno = ENOMEM;
 		return NULL;
 	}
 	return th_buf_take(&b, NULL);
@@ -72,8 +72,7 @@ static enum th_status copy_file(const char *from, const char *to,
 	if (in >= 0)
 		out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (in < 0 || out < 0) {
-		st = th_err_set(err, TH_ERR_IO, "cannot copy '%s': %s", from,
-		                strerror(errno));
+		st = th_err_errno(err, errno, "cannot copy '%s'", from);
 		goto out;
 	}
 	while ((n = read(in, buf, sizeof(buf))) != 0) {
@@ -83,8 +82,7 @@ static enum th_status copy_file(const char *from, const char *to,
 			if ((w = write(out, buf + off, (size_t)(n - off))) < 0)
 				break;
 		if (n < 0 || off < n) {
-			st = th_err_set(err, TH_ERR_IO, "cannot copy '%s': %s",
-			                from, strerror(errno));
+			st = th_err_errno(err, errno, "cannot copy '%s'", from);
 			goto out;
 		}
 	}
@@ -92,8 +90,7 @@ out:
 	if (in >= 0)
 		close(in);
 	if (out >= 0 && close(out) != 0 && st == TH_OK)
-		st = th_err_set(err, TH_ERR_IO, "cannot copy '%s': %s", from,
-		                strerror(errno));
+		st = th_err_errno(err, errno, "cannot copy '%s'", from);
 	return st;
 }
 
@@ -187,8 +184,10 @@ static enum th_status open_db(struct th_sqlite *s, const char *path,
 	int rc, flags = SQLITE_OPEN_NOMUTEX;
 
 	wal = malloc(strlen(path) + sizeof("-wal"));
-	if (wal)
-		snprintf(wal, strlen(path) + sizeof("-wal"), "%s-wal", path);
+	if (!wal)
+		return th_err_set(err, TH_ERR_NOMEM, "cannot open '%s': %s",
+		                  path, "out of memory");
+	snprintf(wal, strlen(path) + sizeof("-wal"), "%s-wal", path);
 	if (has_wal(wal)) {
 		st = copy_with_wal(s, path, wal, &target, err);
 		flags |= SQLITE_OPEN_READWRITE;
@@ -196,14 +195,17 @@ static enum th_status open_db(struct th_sqlite *s, const char *path,
 		target = immutable_uri(path);
 		flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
 		if (!target)
-			st = th_err_set(err, TH_ERR_IO, "cannot open '%s': %s",
-			                path, strerror(errno ? errno : ENOMEM));
+			st = th_err_errno(err, errno ? errno : ENOMEM,
+			                  "cannot open '%s'", path);
 	}
 	if (st == TH_OK) {
 		rc = sqlite3_open_v2(target, &s->db, flags, NULL);
 		if (rc != SQLITE_OK)
-			st = th_err_set(err, TH_ERR_IO, "cannot open '%s': %s",
-			                path,
+			st = th_err_set(err,
+			                (rc & 0xff) == SQLITE_NOMEM
+			                        ? TH_ERR_NOMEM
+			                        : TH_ERR_IO,
+			                "cannot open '%s': %s", path,
 			                s->db ? sqlite3_errmsg(s->db)
 			                      : sqlite3_errstr(rc));
 	}
@@ -283,6 +285,11 @@ enum th_status th_sqlite_error(const struct th_sqlite *s, struct th_err *err)
 		                  s->name);
 	return th_err_set(err, TH_ERR_IO, "cannot read '%s': %s", s->name,
 	                  sqlite3_errmsg(s->db));
+}
+
+int th_sqlite_nomem(sqlite3 *db)
+{
+	return (sqlite3_errcode(db) & 0xff) == SQLITE_NOMEM;
 }
 
 /* Runs a query with text parameters; 1 when it returns a row, 0 when

@@ -43,6 +43,10 @@ void th_sqlite_close(struct th_sqlite *s);
  */
 enum th_status th_sqlite_error(const struct th_sqlite *s, struct th_err *err);
 
+/* Whether the connection's last call failed for want of memory: the
+ * caller then reports TH_ERR_NOMEM, never "no data". */
+int th_sqlite_nomem(sqlite3 *db);
+
 /* Whether a table (or view) / a column of it exists: 1 or 0, and -1
  * (true as a boolean) when SQLite ran out of memory, so that the
  * caller's query runs and reports it. 0 on any other error. */

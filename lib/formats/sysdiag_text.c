@@ -59,18 +59,21 @@ static void set_process(json_t *rec, const char *cmd, const char *end)
 	base = tok + n;
 	while (base > tok && base[-1] != '/')
 		base--;
-	json_object_set_new(rec, "process",
-	                    th_json_stringn(base, (size_t)(tok + n - base)));
-	json_object_set_new(rec, "executable", th_json_stringn(tok, n));
+	th_json_set_new(rec, "process",
+	                th_json_stringn(base, (size_t)(tok + n - base)));
+	th_json_set_new(rec, "executable", th_json_stringn(tok, n));
 }
 
-/* One process line; NULL when it lacks the columns (a thread line). */
-static json_t *row(const struct table *t, const char *s, const char *end)
+/* One process line; NULL when it lacks the columns (a thread line), or
+ * with *nomem set when the object could not be made. */
+static json_t *row(const struct table *t, const char *s, const char *end,
+                   int *nomem)
 {
 	json_t *rec = json_object();
 	const char *tok;
 	size_t i, n;
 
+	*nomem = !rec;
 	if (!rec)
 		return NULL;
 	for (i = 0; i < t->ncols; i++) {
@@ -79,7 +82,7 @@ static json_t *row(const struct table *t, const char *s, const char *end)
 			json_decref(rec);
 			return NULL;
 		}
-		json_object_set_new(rec, t->names[i], th_json_stringn(tok, n));
+		th_json_set_new(rec, t->names[i], th_json_stringn(tok, n));
 	}
 	while (s < end && isspace((unsigned char)*s))
 		s++;
@@ -89,8 +92,7 @@ static json_t *row(const struct table *t, const char *s, const char *end)
 		json_decref(rec);
 		return NULL;
 	}
-	json_object_set_new(rec, "command",
-	                    th_json_stringn(s, (size_t)(end - s)));
+	th_json_set_new(rec, "command", th_json_stringn(s, (size_t)(end - s)));
 	set_process(rec, s, end);
 	return rec;
 }
@@ -102,6 +104,7 @@ long th_ps_table_each(const char *text, size_t len,
 	const char *s = text, *end = text + len, *nl;
 	long rows = 0;
 	json_t *rec;
+	int nomem = 0;
 
 	if (!t)
 		return -1;
@@ -113,7 +116,11 @@ long th_ps_table_each(const char *text, size_t len,
 			header(t, s, nl);
 			continue;
 		}
-		rec = row(t, s, nl);
+		rec = row(t, s, nl, &nomem);
+		if (nomem) {
+			rows = -1;
+			break;
+		}
 		if (!rec)
 			continue;
 		rows++;
@@ -197,19 +204,34 @@ int th_install_line(const char *line, const char **event, char *id, int64_t *t)
 
 /* --- .ips --- */
 
-json_t *th_ips_header(const char *text, size_t len)
+enum th_status th_ips_header_read(const char *text, size_t len, json_t **out)
 {
 	const char *nl = memchr(text, '\n', len);
 	size_t n = nl ? (size_t)(nl - text) : len;
+	json_error_t e;
 	json_t *j;
 
+	*out = NULL;
 	if (n > TH_IPS_HEAD_MAX)
-		return NULL;
-	j = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL);
-	if (j && !json_is_object(j)) {
+		return TH_ERR_FORMAT;
+	j = json_loadb(text, n, JSON_REJECT_DUPLICATES, &e);
+	if (!j)
+		return json_error_code(&e) == json_error_out_of_memory
+		               ? TH_ERR_NOMEM
+		               : TH_ERR_FORMAT;
+	if (!json_is_object(j)) {
 		json_decref(j);
-		return NULL;
+		return TH_ERR_FORMAT;
 	}
+	*out = j;
+	return TH_OK;
+}
+
+json_t *th_ips_header(const char *text, size_t len)
+{
+	json_t *j;
+
+	th_ips_header_read(text, len, &j);
 	return j;
 }
 

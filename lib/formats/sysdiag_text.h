@@ -40,6 +40,10 @@ int th_install_line(const char *line, const char **event, char *id, int64_t *t);
  * not one (or longer than TH_IPS_HEAD_MAX). The caller owns it. */
 json_t *th_ips_header(const char *text, size_t len);
 
+/* The same, saying why there is none: TH_ERR_FORMAT (not a JSON object
+ * line) or TH_ERR_NOMEM (jansson could not allocate). */
+enum th_status th_ips_header_read(const char *text, size_t len, json_t **out);
+
 /* "YYYY-MM-DD HH:MM:SS[.fff] [+-HHMM]" as µs UTC; TH_TIME_NONE when it
  * is not such a time. NULL is fine. */
 int64_t th_text_time(const char *s);

@@ -135,10 +135,10 @@ static enum th_status signal_msg(json_t *rec, const struct field *f)
 
 	if (!sig || json_object_set_new(rec, "signal_info", sig))
 		return TH_ERR_NOMEM;
-	json_object_set_new(sig, "code", json_integer(0));
-	json_object_set_new(sig, "code_name", json_string(""));
-	json_object_set_new(sig, "name", json_string(""));
-	json_object_set_new(sig, "number", json_integer(0));
+	th_json_set_new(sig, "code", json_integer(0));
+	th_json_set_new(sig, "code_name", json_string(""));
+	th_json_set_new(sig, "name", json_string(""));
+	th_json_set_new(sig, "number", json_integer(0));
 	while ((r = next_field(&b, &g)) > 0) {
 		if (g.num == 1 && g.type == W_VARINT)
 			put(sig, "number", int32_of(&g));
@@ -372,7 +372,7 @@ enum th_status th_tombstone_parse_proto(const unsigned char *data, size_t len,
 		st = defaults(c.rec);
 	if (st != TH_OK)
 		return fail(&c, st, err);
-	json_object_set_new(c.rec, "command_line", c.cmdline);
+	th_json_set_new(c.rec, "command_line", c.cmdline);
 	*out = c.rec;
 	return TH_OK;
 }

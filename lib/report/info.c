@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/jsonutil.h"
 #include "report/report.h"
 #include "core/pool.h"
 #include "core/timeconv.h"
@@ -66,18 +67,19 @@ static json_t *hashes_json(const struct th_info *info)
 	size_t i;
 
 	job.digests = calloc(info->ninputs ? info->ninputs : 1, 65);
-	if (!job.digests)
-		return list;
+	if (!job.digests) {
+		json_decref(list);
+		return NULL; /* counted by the caller's th_json_set_new */
+	}
 	th_pool_for(info->jobs, info->ninputs, hash_one, &job);
 	for (i = 0; i < info->ninputs; i++) {
 		o = json_object();
-		json_object_set_new(o, "file_path",
-		                    json_string(info->inputs[i]));
-		json_object_set_new(o, "sha256",
-		                    job.digests[i][0]
-		                            ? json_string(job.digests[i])
-		                            : json_null());
-		json_array_append_new(list, o);
+		th_json_set_new(o, "file_path",
+		                th_json_string(info->inputs[i]));
+		th_json_set_new(o, "sha256",
+		                job.digests[i][0] ? json_string(job.digests[i])
+		                                  : json_null());
+		th_json_append_new(list, o);
 	}
 	free(job.digests);
 	return list;
@@ -89,8 +91,8 @@ static json_t *ioc_files_json(const struct th_iocs *iocs)
 	size_t i, n = iocs ? th_iocs_nfiles(iocs) : 0;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(list,
-		                      json_string(th_iocs_file(iocs, i)->path));
+		th_json_append_new(list,
+		                   th_json_string(th_iocs_file(iocs, i)->path));
 	return list;
 }
 
@@ -99,21 +101,31 @@ enum th_status th_info_write(const struct th_info *info, const char *path,
 {
 	char when[TH_TIME_STR_MAX];
 	json_t *o = json_object();
+	unsigned long lost = th_json_nomem_count();
 	enum th_status st;
 
+	if (!o)
+		return th_err_set(err, TH_ERR_NOMEM, "cannot write '%s': %s",
+		                  path, "out of memory");
 	th_time_format(info->started, when);
-	json_object_set_new(o, "target_path", json_string(info->target));
-	json_object_set_new(o, "source", json_string(info->source));
-	json_object_set_new(o, "tool", json_string("tracehound"));
-	json_object_set_new(o, "version", json_string(th_version()));
-	json_object_set_new(o, "date", json_string(when));
-	json_object_set_new(
+	/* Paths and the command line may not be UTF-8: mended, not lost. */
+	th_json_set_new(o, "target_path", th_json_string(info->target));
+	th_json_set_new(o, "source", th_json_string(info->source));
+	th_json_set_new(o, "tool", json_string("tracehound"));
+	th_json_set_new(o, "version", json_string(th_version()));
+	th_json_set_new(o, "date", json_string(when));
+	th_json_set_new(
 	        o, "command",
-	        json_string(info->command_line ? info->command_line : ""));
-	json_object_set_new(o, "ioc_files", ioc_files_json(info->iocs));
+	        th_json_string(info->command_line ? info->command_line : ""));
+	th_json_set_new(o, "ioc_files", ioc_files_json(info->iocs));
 	if (info->hashes)
-		json_object_set_new(o, "hashes", hashes_json(info));
-	st = th_json_write_file(o, path, err);
+		th_json_set_new(o, "hashes", hashes_json(info));
+	/* A key lost for want of memory: no info.json that looks whole. */
+	if (th_json_nomem_count() != lost)
+		st = th_err_set(err, TH_ERR_NOMEM, "cannot write '%s': %s",
+		                path, "out of memory");
+	else
+		st = th_json_write_file(o, path, err);
 	json_decref(o);
 	return st;
 }

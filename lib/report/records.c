@@ -23,6 +23,7 @@ void th_records_init(struct th_records_out *o, const char *dir,
 	th_buf_init(&name, 4096);
 	if (th_buf_printf(&name, "%s.json", slug) == TH_OK)
 		o->path = th_path_join(dir, th_buf_str(&name));
+	o->nomem = !o->path;
 	th_buf_free(&name);
 }
 
@@ -30,8 +31,7 @@ static enum th_status open_out(struct th_records_out *o, struct th_err *err)
 {
 	o->f = fopen(o->path, "w");
 	if (!o->f)
-		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s",
-		                  o->path, strerror(errno));
+		return th_err_errno(err, errno, "cannot write '%s'", o->path);
 	if (!o->object)
 		fputs("[\n", o->f);
 	return TH_OK;
@@ -41,6 +41,9 @@ static enum th_status open_out(struct th_records_out *o, struct th_err *err)
 static enum th_status next_record(struct th_records_out *o, struct th_err *err)
 {
 	o->count++;
+	if (o->nomem)
+		return th_err_set(err, TH_ERR_NOMEM,
+		                  "cannot write records: out of memory");
 	if (!o->path)
 		return TH_OK;
 	if (!o->f)
@@ -104,6 +107,9 @@ enum th_status th_records_write_texts(struct th_records_out *o,
 	size_t i = 0;
 
 	o->count += n;
+	if (o->nomem)
+		return th_err_set(err, TH_ERR_NOMEM,
+		                  "cannot write records: out of memory");
 	if (!o->path || n == 0)
 		return TH_OK;
 	if (!o->f) { /* the file's first record: no separator before it */
@@ -138,8 +144,8 @@ enum th_status th_records_close(struct th_records_out *o, struct th_err *err)
 			fputs("\n]", o->f);
 		fputc('\n', o->f);
 		if (fclose(o->f) != 0)
-			st = th_err_set(err, TH_ERR_IO, "cannot write '%s': %s",
-			                o->path, strerror(errno));
+			st = th_err_errno(err, errno, "cannot write '%s'",
+			                  o->path);
 		o->f = NULL;
 	}
 	free(o->path);
@@ -152,14 +158,19 @@ enum th_status th_json_write_file(const json_t *value, const char *path,
                                   struct th_err *err)
 {
 	FILE *f = fopen(path, "w");
-	int bad;
+	int bad, nomem;
 
 	if (!f)
-		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", path,
-		                  strerror(errno));
+		return th_err_errno(err, errno, "cannot write '%s'", path);
 	bad = json_dumpf(value, f, JSON_FLAGS) != 0;
+	/* json_dumpf fails too when it cannot allocate (sorting keys,
+	 * escaping): then the stream itself holds no error. */
+	nomem = bad && !ferror(f);
 	bad |= fputc('\n', f) == EOF;
 	bad |= fclose(f) != 0;
+	if (nomem)
+		return th_err_set(err, TH_ERR_NOMEM,
+		                  "cannot write '%s': out of memory", path);
 	if (bad)
 		return th_err_set(err, TH_ERR_IO, "cannot write '%s'", path);
 	return TH_OK;

@@ -21,6 +21,7 @@ struct th_records_out {
 	FILE *f;
 	struct th_buf out; /* one record's text, written with one fwrite */
 	int object;        /* one object instead of a list */
+	int nomem;         /* the path could not be made: writes fail */
 	size_t count;
 };
 

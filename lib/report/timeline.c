@@ -299,8 +299,7 @@ enum th_status th_timeline_write(struct th_timeline *tl, const char *path,
 
 	f = fopen(path, "w");
 	if (!f)
-		return th_err_set(err, TH_ERR_IO, "cannot write '%s': %s", path,
-		                  strerror(errno));
+		return th_err_errno(err, errno, "cannot write '%s'", path);
 	fputs("\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\n", f);
 	st = tl->nruns ? write_spilled(tl, f) : write_memory(tl, f);
 	if (fclose(f) != 0 || st != TH_OK)

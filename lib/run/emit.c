@@ -50,12 +50,19 @@ enum th_status th_run_record_texts(struct th_run *run, const struct iovec *recs,
 void th_run_event(struct th_run *run, int64_t t, const char *event,
                   const char *description)
 {
+	enum th_status st;
+
 	if (t == TH_TIME_NONE || !run->output_dir)
 		return;
-	if (th_timeline_add(&run->timeline, t,
-	                    cur_slug(run) ? cur_slug(run) : "",
-	                    event ? event : "",
-	                    description ? description : "") != TH_OK)
+	st = th_timeline_add(
+	        &run->timeline, t, cur_slug(run) ? cur_slug(run) : "",
+	        event ? event : "", description ? description : "");
+	/* Full: a limit, said once per event; out of memory fails the
+	 * module (a timeline with holes must not look whole). */
+	if (st == TH_ERR_NOMEM)
+		th_run_warn(run, st, "%s",
+		            "timeline event dropped: out of memory");
+	else if (st != TH_OK)
 		th_run_log(run, TH_LOG_WARN, "%s",
 		           "timeline is full: event dropped");
 }
@@ -129,15 +136,19 @@ void th_run_alert(struct th_run *run, enum th_level level, int64_t t,
 }
 
 /* "Pegasus, Predator": every collection listing the indicator. */
-static void collections_str(const struct th_ioc *ioc, struct th_buf *b)
+static enum th_status collections_str(const struct th_ioc *ioc,
+                                      struct th_buf *b)
 {
+	enum th_status st = TH_OK;
 	size_t i;
 
-	for (i = 0; i < ioc->nsources; i++) {
+	for (i = 0; i < ioc->nsources && st == TH_OK; i++) {
 		if (i)
-			th_buf_adds(b, ", ");
-		th_buf_adds(b, ioc->sources[i].collection);
+			st = th_buf_adds(b, ", ");
+		if (st == TH_OK)
+			st = th_buf_adds(b, ioc->sources[i].collection);
 	}
+	return st;
 }
 
 const struct th_ioc *th_run_check(struct th_run *run, enum th_match_type type,
@@ -153,7 +164,8 @@ const struct th_ioc *th_run_check(struct th_run *run, enum th_match_type type,
 	if (!ioc)
 		return NULL;
 	th_buf_init(&colls, 4096);
-	collections_str(ioc, &colls);
+	if (collections_str(ioc, &colls) == TH_ERR_NOMEM)
+		alert_nomem(run);
 	th_run_alert(run, level, t, record, ioc, value,
 	             "%s '%s' matches indicator '%s' (%s)",
 	             th_match_type_name(type), value, ioc->value,
@@ -204,6 +216,7 @@ void th_run_url(struct th_run *run, const char *url, int64_t t,
                 const char *source)
 {
 	json_t *rec;
+	enum th_status st;
 
 	if (!url || !run->output_dir || run->recheck)
 		return;
@@ -212,13 +225,20 @@ void th_run_url(struct th_run *run, const char *url, int64_t t,
 		run->urls_open = 1;
 	}
 	rec = json_object();
-	json_object_set_new(rec, "url", th_json_string(url));
-	json_object_set_new(rec, "module",
-	                    th_json_string(cur_slug(run) ? cur_slug(run) : ""));
-	json_object_set_new(rec, "source", th_json_string(source));
-	json_object_set_new(rec, "timestamp", th_json_time(t));
-	if (th_records_write(&run->urls, rec, NULL) != TH_OK)
-		th_run_log(run, TH_LOG_WARN, "%s", "cannot write urls.json");
+	if (!rec) {
+		th_run_warn(run, TH_ERR_NOMEM, "%s",
+		            "cannot write urls.json: out of memory");
+		return;
+	}
+	th_json_set_new(rec, "url", th_json_string(url));
+	th_json_set_new(rec, "module",
+	                th_json_string(cur_slug(run) ? cur_slug(run) : ""));
+	th_json_set_new(rec, "source", th_json_string(source));
+	th_json_set_new(rec, "timestamp", th_json_time(t));
+	st = th_records_write(&run->urls, rec, NULL);
+	if (st != TH_OK)
+		th_run_warn(run, st, "cannot write urls.json: %s",
+		            th_status_str(st));
 	json_decref(rec);
 }
 

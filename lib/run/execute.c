@@ -1,8 +1,10 @@
 /* Running the selected modules and writing the result files. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/array.h"
+#include "core/budget.h"
 #include "run/run_int.h"
 #include "core/fsutil.h"
 #include "core/jsonutil.h"
@@ -43,21 +45,25 @@ static void set_message(struct result_slot *r, const char *msg)
 }
 
 /* Writes <slug>_detected.json when the module raised alerts. */
-static void write_detected(struct th_run *run, const struct th_module *m,
-                           struct th_err *err)
+static enum th_status write_detected(struct th_run *run,
+                                     const struct th_module *m,
+                                     struct th_err *err)
 {
 	char name[256];
 	char *path;
+	enum th_status st;
 
 	if (!run->output_dir || !run->cur_alerts)
-		return;
+		return TH_OK;
 	snprintf(name, sizeof(name), "%s_detected.json", m->slug);
 	path = th_path_join(run->output_dir, name);
-	if (path)
-		th_alerts_write_json(
-		        (const struct th_alert *const *)run->alerts,
-		        run->nalerts, m->slug, path, err);
+	if (!path)
+		return th_err_set(err, TH_ERR_NOMEM, "cannot write '%s': %s",
+		                  name, "out of memory");
+	st = th_alerts_write_json((const struct th_alert *const *)run->alerts,
+	                          run->nalerts, m->slug, path, err);
 	free(path);
+	return st;
 }
 
 static int recheck_record(void *ctx, const json_t *record)
@@ -115,14 +121,18 @@ static enum th_status run_module(struct th_run *run, const struct th_module *m)
 	st = run->recheck ? recheck_module(run) : m->run(run);
 	if (st != TH_OK && run->mod_err.msg[0])
 		th_err_copy(&err, &run->mod_err);
-	if (st == TH_OK && run->rec_err.status != TH_OK)
+	/* Out of memory wins over any other outcome (th_run_warn): a
+	 * module that then found "nothing" did not look everywhere. */
+	if ((st == TH_OK || run->rec_err.status == TH_ERR_NOMEM) &&
+	    st != TH_ERR_NOMEM && run->rec_err.status != TH_OK)
 		st = th_err_copy(&err, &run->rec_err);
-	if (st == TH_OK && th_json_nomem_count() != lost)
+	if (st != TH_ERR_NOMEM && th_json_nomem_count() != lost)
 		st = th_err_set(&err, TH_ERR_NOMEM,
 		                "values could not be stored: out of memory");
 	if (th_records_close(&run->records, &err) != TH_OK && st == TH_OK)
 		st = err.status;
-	write_detected(run, m, &err);
+	if (write_detected(run, m, &err) != TH_OK && st == TH_OK)
+		st = err.status;
 	r->pub.status = st;
 	r->pub.records = run->records.count;
 	r->pub.alerts = run->cur_alerts;
@@ -254,11 +264,22 @@ static unsigned results_kinds(const char *dir)
 	        "dumpsys_appops.json", "aqf_get_prop.json", "tombstones.json"};
 	const struct th_source_ops *ops;
 	char *path = th_path_join(dir, "info.json");
-	json_t *info = path ? json_load_file(path, 0, NULL) : NULL;
-	const char *name = json_string_value(json_object_get(info, "source"));
+	json_error_t jerr;
+	json_t *info;
+	const char *name;
 	unsigned kinds = 0;
 	size_t i;
 
+	errno = 0;
+	info = path ? json_load_file(path, 0, &jerr) : NULL;
+	/* 0: could not tell for want of memory (th_run_execute fails). */
+	if (!path ||
+	    (!info && (json_error_code(&jerr) == json_error_out_of_memory ||
+	               errno == ENOMEM))) {
+		free(path);
+		return 0;
+	}
+	name = json_string_value(json_object_get(info, "source"));
 	ops = name ? th_sources_find(name) : NULL;
 	if (ops)
 		kinds = ops->kind;
@@ -268,7 +289,9 @@ static unsigned results_kinds(const char *dir)
 	     !kinds && i < sizeof(android_files) / sizeof(*android_files);
 	     i++) {
 		path = th_path_join(dir, android_files[i]);
-		if (path && th_is_file(path))
+		if (!path)
+			return 0;
+		if (th_is_file(path))
 			kinds = TH_SRC_ANDROIDQF | TH_SRC_BUGREPORT |
 			        TH_SRC_ANDROID_BACKUP | TH_SRC_INTRUSION_LOGS;
 		free(path);
@@ -277,7 +300,8 @@ static unsigned results_kinds(const char *dir)
 }
 
 /* Whether a results folder holds <slug>.json: modules without one are
- * left out of a re-check silently (a folder holds a few of fifty). */
+ * left out of a re-check silently (a folder holds a few of fifty).
+ * -1: could not look for want of memory. */
 static int has_results(const struct th_run *run, const struct th_module *m)
 {
 	char name[256];
@@ -286,37 +310,53 @@ static int has_results(const struct th_run *run, const struct th_module *m)
 
 	snprintf(name, sizeof(name), "%s.json", m->slug);
 	path = th_path_join(run->target, name);
-	found = path && th_is_file(path);
+	found = path ? th_is_file(path) : -1;
 	free(path);
 	return found;
 }
 
+/* 1 run, 0 leave out, -1 out of memory. */
 static int should_run(const struct th_run *run, const struct th_module *m,
                       unsigned kinds)
 {
-	if (run->recheck)
-		return m->check && has_results(run, m) &&
-		       ((m->sources & kinds) || !twin_runs(m, kinds));
-	return (m->sources & kinds) != 0;
+	int has;
+
+	if (!run->recheck)
+		return (m->sources & kinds) != 0;
+	if (!m->check)
+		return 0;
+	has = has_results(run, m);
+	if (has <= 0)
+		return has;
+	return (m->sources & kinds) || !twin_runs(m, kinds);
 }
 
 enum th_status th_run_execute(struct th_run *run)
 {
 	const struct th_module *m;
 	enum th_status st = TH_OK;
+	char line[TH_ERR_MSG_MAX + 64];
 	unsigned kinds;
 	size_t i;
+	int run_it;
 
 	if (!run->src && !run->recheck)
 		return th_err_set(&run->err, TH_ERR_USAGE, "%s",
 		                  "the run has no open source");
 	kinds = run->recheck ? results_kinds(run->target)
 	                     : th_source_kinds(run->src);
+	if (!kinds && run->recheck)
+		return th_err_set(&run->err, TH_ERR_NOMEM,
+		                  "cannot read '%s': %s", run->target,
+		                  "out of memory");
 	for (i = 0; i < th_modules_count(); i++) {
 		m = th_modules_at(i);
 		if (!selected(run, m))
 			continue;
-		if (should_run(run, m, kinds)) {
+		run_it = should_run(run, m, kinds);
+		if (run_it < 0) {
+			st = TH_ERR_NOMEM;
+		} else if (run_it) {
 			if (run_module(run, m) != TH_OK)
 				st = TH_ERR_NOMEM;
 		} else if (run->nmodules && !run->recheck &&
@@ -324,6 +364,10 @@ enum th_status th_run_execute(struct th_run *run)
 			skip_module(run, m);
 		}
 	}
+	/* One line for every member the extraction budget refused, however
+	 * many: each module said so for its own. */
+	if (run->budget && th_budget_summary(run->budget, line, sizeof(line)))
+		th_run_log(run, TH_LOG_WARN, "%s", line);
 	th_run_log(run, TH_LOG_INFO, "%zu alerts in all", run->nalerts);
 	if (run->urls_open && th_records_close(&run->urls, &run->err) != TH_OK)
 		return run->err.status;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "run/run_int.h"
+#include "core/budget.h"
 #include "core/fsutil.h"
 #include "core/timeconv.h"
 
@@ -106,10 +107,16 @@ static enum th_status open_output(struct th_run *run)
 {
 	char *logpath;
 	enum th_status st;
+	int inside;
 
 	if (!run->output_dir)
 		return TH_OK;
-	if (!run->recheck && th_path_inside(run->output_dir, run->target))
+	inside =
+	        run->recheck ? 0 : th_path_inside(run->output_dir, run->target);
+	if (inside < 0)
+		return th_err_set(&run->err, TH_ERR_NOMEM, "%s",
+		                  "out of memory");
+	if (inside)
 		return th_err_set(&run->err, TH_ERR_USAGE,
 		                  "refusing to write results to '%s': it is "
 		                  "inside the evidence '%s'",
@@ -119,10 +126,11 @@ static enum th_status open_output(struct th_run *run)
 		return st;
 	logpath = th_path_join(run->output_dir, "command.log");
 	run->logf = logpath ? fopen(logpath, "w") : NULL;
-	if (!run->logf)
-		st = th_err_set(&run->err, TH_ERR_IO, "cannot write '%s': %s",
-		                logpath ? logpath : "command.log",
-		                strerror(errno));
+	if (!logpath)
+		st = th_err_set(&run->err, TH_ERR_NOMEM, "out of memory");
+	else if (!run->logf)
+		st = th_err_errno(&run->err, errno, "cannot write '%s'",
+		                  logpath);
 	free(logpath);
 	return st;
 }
@@ -160,6 +168,8 @@ enum th_status th_run_new(struct th_run **out, const struct th_run_options *opt)
 	}
 	th_run_log(run, TH_LOG_INFO, "tracehound %s checking '%s' as %s",
 	           th_version(), run->target, ops->name);
+	if (th_budget_new(opt->max_extract, &run->budget) != TH_OK)
+		return th_err_set(&run->err, TH_ERR_NOMEM, "out of memory");
 	run->src_opt = (struct th_source_options){
 	        .password = opt->password,
 	        .key = opt->key,
@@ -168,6 +178,7 @@ enum th_status th_run_new(struct th_run **out, const struct th_run_options *opt)
 	        .fast = opt->fast,
 	        .timezone = opt->timezone,
 	        .max_artifact_size = opt->max_artifact_size,
+	        .budget = run->budget,
 	};
 	return th_source_open(ops, run->target, &run->src_opt, &run->src,
 	                      &run->err);
@@ -201,6 +212,7 @@ void th_run_free(struct th_run *run)
 	if (!run)
 		return;
 	th_source_free(run->src);
+	th_budget_free(run->budget);
 	if (run->logf)
 		fclose(run->logf);
 	th_records_close(&run->records, NULL);

@@ -57,6 +57,7 @@ struct th_run {
 	int urls_open;
 	int fast;
 	uint64_t max_artifact_size; /* --max-artifact-size; 0: defaults */
+	struct th_budget *budget;   /* --max-extract, shared by the sources */
 };
 
 /* Writes to command.log and passes the line to the caller's callback. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/budget.h"
 #include "core/fsutil.h"
 #include "core/limits.h"
 #include "formats/ab.h"
@@ -20,7 +21,8 @@ struct th_abk {
 	char *password;
 	struct th_tmpdir tmp;
 	unsigned serial;
-	uint64_t member_max; /* --max-artifact-size; 0: MEMBER_MAX */
+	uint64_t member_max;      /* --max-artifact-size; 0: MEMBER_MAX */
+	struct th_budget *budget; /* the run's --max-extract, or NULL */
 };
 
 struct ab_state {
@@ -57,6 +59,11 @@ void th_abk_set_member_max(struct th_abk *b, uint64_t max)
 	b->member_max = max;
 }
 
+void th_abk_set_budget(struct th_abk *b, struct th_budget *budget)
+{
+	b->budget = budget;
+}
+
 void th_abk_free(struct th_abk *b)
 {
 	if (!b)
@@ -80,9 +87,11 @@ struct find_walk {
 	size_t count;
 };
 
-/* Copies the current member to `path`, at most `max` bytes. */
+/* Copies the current member to `path`, at most `max` bytes, each chunk
+ * charged to bw first. */
 static enum th_status copy_member(struct th_ab_walk *w, const char *name,
                                   const char *path, uint64_t max,
+                                  struct th_budget_write *bw,
                                   struct th_err *err)
 {
 	char buf[65536];
@@ -91,27 +100,49 @@ static enum th_status copy_member(struct th_ab_walk *w, const char *name,
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
 	if (fd < 0)
-		return th_err_set(err, TH_ERR_IO, "cannot create '%s': %s",
-		                  path, strerror(errno));
+		return th_err_errno(err, errno, "cannot create '%s'", path);
 	while ((n = th_ab_member_read(w, buf, sizeof(buf))) > 0) {
 		total += (uint64_t)n;
 		if (total > max) {
 			close(fd);
 			return th_limit_artifact_hit(err, name, max);
 		}
+		if (th_budget_more(bw, (uint64_t)n, err) != TH_OK) {
+			close(fd);
+			return TH_ERR_LIMIT;
+		}
 		if (write(fd, buf, (size_t)n) != n) {
 			close(fd);
-			return th_err_set(
-			        err, TH_ERR_IO,
-			        "cannot copy '%s' out of the backup: %s", name,
-			        strerror(errno));
+			return th_err_errno(
+			        err, errno,
+			        "cannot copy '%s' out of the backup", name);
 		}
 	}
 	close(fd);
 	if (n < 0)
-		return th_err_set(err, TH_ERR_FORMAT,
+		return th_err_set(err, th_ab_member_failed(w),
 		                  "cannot read '%s' in the backup", name);
 	return TH_OK;
+}
+
+/* A member over the artifact limit is refused by its tar size before
+ * the budget is asked; then its size is charged, and it is copied. */
+static enum th_status charged_copy(struct find_walk *fw, struct th_ab_walk *w,
+                                   const struct th_ab_member *m,
+                                   const char *local)
+{
+	size_t max = th_limit_artifact(fw->b->member_max, MEMBER_MAX);
+	struct th_budget_write bw;
+	enum th_status st;
+
+	if (m->size >= 0 && (uint64_t)m->size > max)
+		return th_limit_artifact_hit(fw->err, m->name, max);
+	st = th_budget_begin(&bw, fw->b->budget, fw->b->tmp.path, m->name,
+	                     m->size, fw->err);
+	if (st == TH_OK)
+		st = copy_member(w, m->name, local, max, &bw, fw->err);
+	th_budget_end(&bw, st == TH_OK);
+	return st;
 }
 
 static int on_member(void *ctx, struct th_ab_walk *w,
@@ -129,11 +160,11 @@ static int on_member(void *ctx, struct th_ab_walk *w,
 		fw->st = th_err_set(fw->err, TH_ERR_NOMEM, "out of memory");
 		return 1;
 	}
-	fw->st = copy_member(w, m->name, local,
-	                     th_limit_artifact(fw->b->member_max, MEMBER_MAX),
-	                     fw->err);
+	fw->st = charged_copy(fw, w, m, local);
+	if (fw->st == TH_OK && fw->prefix &&
+	    !(shown = th_path_join(fw->prefix, m->name)))
+		fw->st = th_err_set(fw->err, TH_ERR_NOMEM, "out of memory");
 	if (fw->st == TH_OK) {
-		shown = fw->prefix ? th_path_join(fw->prefix, m->name) : NULL;
 		f.name = shown ? shown : m->name;
 		f.local_path = local;
 		stop = fw->fn(fw->ctx, &f);
@@ -177,13 +208,16 @@ static int bid(const char *path)
 	char *apps;
 	int b = TH_BID_NONE;
 
-	if (th_is_file(path))
-		return th_ab_is_backup(path) ? 95 : TH_BID_NONE;
+	if (th_is_file(path)) {
+		b = th_ab_probe(path);
+		return b < 0 ? TH_BID_NOMEM : b ? 95 : TH_BID_NONE;
+	}
 	if (!th_is_dir(path))
 		return TH_BID_NONE;
 	/* An extracted backup: apps/<package>/... */
-	apps = th_path_join(path, "apps");
-	if (apps && th_is_dir(apps))
+	if (!(apps = th_path_join(path, "apps")))
+		return TH_BID_NOMEM;
+	if (th_is_dir(apps))
 		b = 40;
 	free(apps);
 	return b;
@@ -214,9 +248,10 @@ static enum th_status ab_open(const char *path,
 		st = th_afs_open(path, &s->afs, err);
 	else
 		st = th_abk_open(path, opt ? opt->password : NULL, &s->ab, err);
-	if (st == TH_OK && s->ab && opt)
+	if (st == TH_OK && s->ab && opt) {
 		th_abk_set_member_max(s->ab, opt->max_artifact_size);
-	else if (st == TH_OK && opt)
+		th_abk_set_budget(s->ab, opt->budget);
+	} else if (st == TH_OK && opt)
 		th_afs_set_member_max(s->afs, opt->max_artifact_size);
 	if (st != TH_OK) {
 		ab_close(s);

@@ -26,6 +26,10 @@ void th_abk_free(struct th_abk *b);
 /* The user's --max-artifact-size for one member copied out (0: 1 GiB). */
 void th_abk_set_member_max(struct th_abk *b, uint64_t max);
 
+/* The run's extraction budget (core/budget.h; NULL: none), charged for
+ * every member copied out. */
+void th_abk_set_budget(struct th_abk *b, struct th_budget *budget);
+
 /* Calls fn for every tar member matching `glob`, th_file.name being
  * `prefix` + "/" + the member name (prefix may be NULL). */
 enum th_status th_abk_find(struct th_abk *b, const char *glob,

@@ -39,7 +39,7 @@ int th_afs_is_zip_file(const char *path)
 	FILE *f = fopen(path, "rb");
 
 	if (!f)
-		return 0;
+		return errno == ENOMEM ? -1 : 0;
 	if (fread(b, 1, 4, f) == 4)
 		ok = b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
 	fclose(f);
@@ -50,10 +50,14 @@ int th_afs_score_zip(const char *path, int (*score)(struct th_afs *a))
 {
 	struct th_afs *a = NULL;
 	struct th_err e = {0};
-	int b;
+	enum th_status st;
+	int b = th_afs_is_zip_file(path);
 
-	if (!th_afs_is_zip_file(path) || th_afs_open(path, &a, &e) != TH_OK)
-		return TH_BID_NONE;
+	if (b <= 0)
+		return b < 0 ? TH_BID_NOMEM : TH_BID_NONE;
+	st = th_afs_open(path, &a, &e);
+	if (st != TH_OK)
+		return st == TH_ERR_NOMEM ? TH_BID_NOMEM : TH_BID_NONE;
 	b = score(a);
 	th_afs_free(a);
 	return b;
@@ -141,11 +145,12 @@ static enum th_status walk_dir(struct th_afs *a, const char *dir,
 	if (depth > TH_AFS_DEPTH_MAX)
 		return TH_OK;
 	d = opendir(dir);
+	/* An unreadable subfolder is skipped, but not for want of memory:
+	 * the listing would then look complete. */
+	if (!d && (depth == 0 || errno == ENOMEM))
+		return th_err_errno(err, errno, "cannot open '%s'", dir);
 	if (!d)
-		return depth == 0 ? th_err_set(err, TH_ERR_IO,
-		                               "cannot open '%s': %s", dir,
-		                               strerror(errno))
-		                  : TH_OK;
+		return TH_OK;
 	while (st == TH_OK && (de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -185,6 +190,17 @@ enum th_status th_afs_open(const char *path, struct th_afs **out,
 void th_afs_set_member_max(struct th_afs *a, uint64_t max)
 {
 	a->member_max = max;
+}
+
+void th_afs_set_budget(struct th_afs *a, struct th_budget *budget)
+{
+	a->budget = budget;
+}
+
+void th_afs_inherit(struct th_afs *inner, const struct th_afs *outer)
+{
+	inner->member_max = outer->member_max;
+	inner->budget = outer->budget;
 }
 
 void th_afs_free(struct th_afs *a)
@@ -316,6 +332,12 @@ enum th_status th_afs_each(struct th_afs *a, const char *glob,
 		if (st != TH_OK)
 			return st;
 		shown = prefix ? th_path_join(prefix, a->m[i].name) : NULL;
+		if (prefix && !shown) {
+			if (temp)
+				unlink(local);
+			free(local);
+			return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+		}
 		f.name = shown ? shown : a->m[i].name;
 		f.local_path = local;
 		stop = fn(ctx, &f);

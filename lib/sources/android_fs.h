@@ -39,6 +39,15 @@ void th_afs_free(struct th_afs *a);
  * mapping one member (0: keep each caller's own). */
 void th_afs_set_member_max(struct th_afs *a, uint64_t max);
 
+/* The run's extraction budget (core/budget.h; NULL: none), charged for
+ * every member copied to the private temporary folder. */
+void th_afs_set_budget(struct th_afs *a, struct th_budget *budget);
+
+/* A nested archive (a bugreport.zip in an androidqf, a zip in intrusion
+ * logs) keeps the limits of the one holding it: the member limit and
+ * the budget of `outer` are set on `inner`. */
+void th_afs_inherit(struct th_afs *inner, const struct th_afs *outer);
+
 int th_afs_is_zip(const struct th_afs *a);
 const char *th_afs_path(const struct th_afs *a);
 size_t th_afs_count(const struct th_afs *a);
@@ -89,12 +98,14 @@ enum th_status th_afs_each(struct th_afs *a, const char *glob,
                            const char *prefix, th_file_fn fn, void *ctx,
                            struct th_err *err);
 
-/* Whether `path` is a zip file (by its magic). */
+/* Whether `path` is a zip file (by its magic): 1 or 0, -1 when it
+ * could not look for want of memory. */
 int th_afs_is_zip_file(const char *path);
 
 /* What `score` says of the zip file at `path`, opened for it (closed
  * after), or TH_BID_NONE when it is not a readable zip: a source's bid
- * on a file. */
+ * on a file. TH_BID_NOMEM when an allocation failed while looking
+ * (`score` may return it too). */
 int th_afs_score_zip(const char *path, int (*score)(struct th_afs *a));
 
 /* A source's each_input on `a`: the zip itself, or each member file of

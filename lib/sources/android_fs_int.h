@@ -16,6 +16,7 @@ struct th_afs {
 	struct th_tmpdir tmp;
 	unsigned serial;
 	uint64_t member_max; /* --max-artifact-size; 0: each caller's own */
+	struct th_budget *budget; /* the run's --max-extract, or NULL */
 };
 
 enum th_status th_afs_add_member(struct th_afs *a, const char *name,

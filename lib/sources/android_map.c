@@ -35,8 +35,7 @@ static enum th_status map_fd(int fd, size_t size, const char *name,
 	file = mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
 	if (file == MAP_FAILED) {
 		munmap(base, m->maplen);
-		return th_err_set(err, TH_ERR_IO, "cannot map '%s': %s", name,
-		                  strerror(errno));
+		return th_err_errno(err, errno, "cannot map '%s'", name);
 	}
 	m->base = base;
 	m->text = base;
@@ -60,8 +59,8 @@ enum th_status th_afs_map_member(struct th_afs *a, size_t i, size_t max,
 		return st;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		st = th_err_set(err, TH_ERR_IO, "cannot open '%s': %s",
-		                th_afs_at(a, i)->name, strerror(errno));
+		st = th_err_errno(err, errno, "cannot open '%s'",
+		                  th_afs_at(a, i)->name);
 	} else if ((uint64_t)sb.st_size > max) {
 		st = th_limit_artifact_hit(err, th_afs_at(a, i)->name, max);
 	} else if (sb.st_size > 0) {

@@ -10,9 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/budget.h"
 #include "core/buf.h"
 #include "core/limits.h"
 #include "core/timeconv.h"
+#include "formats/archive.h"
 #include "sources/android_fs.h"
 #include "sources/android_fs_int.h"
 
@@ -25,8 +27,10 @@ static struct archive *zip_open(const char *path, struct th_err *err)
 		return NULL;
 	}
 	archive_read_support_format_zip(ar);
+	errno = 0;
 	if (archive_read_open_filename(ar, path, 65536) != ARCHIVE_OK) {
-		th_err_set(err, TH_ERR_FORMAT, "cannot read '%s': %s", path,
+		th_err_set(err, th_archive_failed(ar, TH_ERR_FORMAT),
+		           "cannot read '%s': %s", path,
 		           archive_error_string(ar) ? archive_error_string(ar)
 		                                    : "not a zip file");
 		archive_read_free(ar);
@@ -45,6 +49,7 @@ enum th_status th_afs_zip_list(struct th_afs *a, struct th_err *err)
 
 	if (!ar)
 		return err->status;
+	errno = 0;
 	while (st == TH_OK &&
 	       (r = archive_read_next_header(ar, &e)) == ARCHIVE_OK) {
 		name = archive_entry_pathname(e);
@@ -66,10 +71,11 @@ enum th_status th_afs_zip_list(struct th_afs *a, struct th_err *err)
 		        err);
 	}
 	if (st == TH_OK && r != ARCHIVE_EOF)
-		st = th_err_set(
-		        err, TH_ERR_FORMAT, "cannot read '%s': %s", a->path,
-		        archive_error_string(ar) ? archive_error_string(ar)
-		                                 : "damaged zip");
+		st = th_err_set(err, th_archive_failed(ar, TH_ERR_FORMAT),
+		                "cannot read '%s': %s", a->path,
+		                archive_error_string(ar)
+		                        ? archive_error_string(ar)
+		                        : "damaged zip");
 	archive_read_free(ar);
 	return st;
 }
@@ -100,20 +106,24 @@ static enum th_status zip_seek(struct archive *ar, const char *raw,
 	struct archive_entry *e;
 	int r;
 
+	errno = 0;
 	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK)
 		if (strcmp(archive_entry_pathname(e), raw) == 0)
 			return TH_OK;
-	return th_err_set(err, TH_ERR_FORMAT, "cannot read '%s' in '%s': %s",
-	                  raw, path,
+	return th_err_set(err,
+	                  r == ARCHIVE_EOF
+	                          ? TH_ERR_FORMAT
+	                          : th_archive_failed(ar, TH_ERR_FORMAT),
+	                  "cannot read '%s' in '%s': %s", raw, path,
 	                  r == ARCHIVE_EOF ? "member vanished"
 	                                   : archive_error_string(ar));
 }
 
-/* Copies the current member of `ar` to fd (fd >= 0) or into a malloc'ed
- * buffer, at most max bytes. */
+/* Copies the current member of `ar` to fd (fd >= 0: each chunk charged
+ * to bw first) or into a malloc'ed buffer, at most max bytes. */
 static enum th_status zip_copy(struct archive *ar, const char *raw, int fd,
-                               size_t max, char **data, size_t *len,
-                               struct th_err *err)
+                               struct th_budget_write *bw, size_t max,
+                               char **data, size_t *len, struct th_err *err)
 {
 	struct th_buf b;
 	char chunk[65536];
@@ -121,24 +131,33 @@ static enum th_status zip_copy(struct archive *ar, const char *raw, int fd,
 	la_ssize_t n;
 
 	th_buf_init(&b, max);
+	errno = 0;
 	while ((n = archive_read_data(ar, chunk, sizeof(chunk))) > 0) {
 		total += (size_t)n;
 		if (total > max) {
 			th_buf_free(&b);
 			return th_limit_artifact_hit(err, raw, max);
 		}
+		if (bw && th_budget_more(bw, (uint64_t)n, err) != TH_OK) {
+			th_buf_free(&b);
+			return TH_ERR_LIMIT;
+		}
 		if (fd >= 0 ? write(fd, chunk, (size_t)n) != n
 		            : th_buf_add(&b, chunk, (size_t)n) != TH_OK) {
 			th_buf_free(&b);
-			return th_err_set(
-			        err, TH_ERR_IO, "cannot copy '%s': %s", raw,
-			        fd >= 0 ? strerror(errno) : "out of memory");
+			return fd >= 0 ? th_err_errno(err, errno,
+			                              "cannot copy '%s'", raw)
+			               : th_err_set(err, TH_ERR_NOMEM,
+			                            "cannot copy '%s': out of "
+			                            "memory",
+			                            raw);
 		}
 	}
 	if (n < 0) {
 		th_buf_free(&b);
-		return th_err_set(err, TH_ERR_FORMAT, "cannot read '%s': %s",
-		                  raw, archive_error_string(ar));
+		return th_err_set(err, th_archive_failed(ar, TH_ERR_FORMAT),
+		                  "cannot read '%s': %s", raw,
+		                  archive_error_string(ar));
 	}
 	if (fd < 0 && !(*data = th_buf_take(&b, len)))
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
@@ -158,6 +177,7 @@ static enum th_status zip_read_sized(struct archive *ar,
 
 	if (!buf)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	errno = 0;
 	while (got < want &&
 	       (n = archive_read_data(ar, buf + got, want - got)) > 0)
 		got += (size_t)n;
@@ -165,8 +185,10 @@ static enum th_status zip_read_sized(struct archive *ar,
 		n = archive_read_data(ar, &extra, 1);
 	if (n != 0 || got != want) {
 		free(buf);
-		return th_err_set(err, TH_ERR_FORMAT, "cannot read '%s': %s",
-		                  m->raw,
+		return th_err_set(err,
+		                  n < 0 ? th_archive_failed(ar, TH_ERR_FORMAT)
+		                        : TH_ERR_FORMAT,
+		                  "cannot read '%s': %s", m->raw,
 		                  n < 0 ? archive_error_string(ar)
 		                        : "size differs from the zip's");
 	}
@@ -188,7 +210,7 @@ enum th_status th_afs_zip_read(struct th_afs *a, size_t i, size_t max,
 	if (st == TH_OK && a->m[i].size >= 0 && (uint64_t)a->m[i].size <= max)
 		st = zip_read_sized(ar, &a->m[i], data, len, err);
 	else if (st == TH_OK)
-		st = zip_copy(ar, a->m[i].raw, -1, max, data, len, err);
+		st = zip_copy(ar, a->m[i].raw, -1, NULL, max, data, len, err);
 	archive_read_free(ar);
 	return st;
 }
@@ -198,16 +220,17 @@ enum th_status th_afs_zip_read(struct th_afs *a, size_t i, size_t max,
  * bomb costs nothing, whether its headers are honest or lie. */
 static enum th_status extract_bounded(struct archive *ar,
                                       const struct th_afs_member *m, int fd,
-                                      size_t max, struct th_err *err)
+                                      struct th_budget_write *bw, size_t max,
+                                      struct th_err *err)
 {
 	enum th_status st;
 
 	if (m->size < 0)
-		return zip_copy(ar, m->raw, fd, max, NULL, NULL, err);
+		return zip_copy(ar, m->raw, fd, bw, max, NULL, NULL, err);
 	if ((uint64_t)m->size > max)
 		return th_limit_artifact_hit(err, m->raw, max);
-	st = zip_copy(ar, m->raw, fd, (size_t)m->size, NULL, NULL, err);
-	if (st == TH_ERR_LIMIT)
+	st = zip_copy(ar, m->raw, fd, bw, (size_t)m->size, NULL, NULL, err);
+	if (st == TH_ERR_LIMIT && !bw->refused)
 		st = th_err_set(err, TH_ERR_FORMAT,
 		                "cannot read '%s': longer than the zip says "
 		                "(%lld bytes)",
@@ -215,30 +238,40 @@ static enum th_status extract_bounded(struct archive *ar,
 	return st;
 }
 
+/* Charged to the run's extraction budget before anything is written:
+ * by the member's stated size when the zip states it. */
 enum th_status th_afs_zip_extract(struct th_afs *a, size_t i, const char *path,
                                   struct th_err *err)
 {
-	struct archive *ar;
+	size_t max = th_limit_artifact(a->member_max, TH_AFS_EXTRACT_MAX);
+	struct th_budget_write bw;
+	struct archive *ar = NULL;
 	enum th_status st;
 	int fd;
 
+	/* Over the artifact limit by its claim: that limit names it. */
+	if (a->m[i].size >= 0 && (uint64_t)a->m[i].size > max)
+		return th_limit_artifact_hit(err, a->m[i].raw, max);
+	st = th_budget_begin(&bw, a->budget, a->tmp.path, a->m[i].raw,
+	                     a->m[i].size, err);
+	if (st != TH_OK)
+		return st;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return th_err_set(err, TH_ERR_IO, "cannot create '%s': %s",
-		                  path, strerror(errno));
-	if (!(ar = zip_open(a->path, err))) {
-		close(fd);
-		return err->status;
+	if (fd < 0) {
+		th_budget_end(&bw, 0);
+		return th_err_errno(err, errno, "cannot create '%s'", path);
 	}
-	st = zip_seek(ar, a->m[i].raw, a->path, err);
+	if (!(ar = zip_open(a->path, err)))
+		st = err->status;
+	else
+		st = zip_seek(ar, a->m[i].raw, a->path, err);
 	if (st == TH_OK)
-		st = extract_bounded(
-		        ar, &a->m[i], fd,
-		        th_limit_artifact(a->member_max, TH_AFS_EXTRACT_MAX),
-		        err);
-	archive_read_free(ar);
+		st = extract_bounded(ar, &a->m[i], fd, &bw, max, err);
+	if (ar)
+		archive_read_free(ar);
 	if (close(fd) != 0 && st == TH_OK)
-		st = th_err_set(err, TH_ERR_IO, "cannot write '%s'", path);
+		st = th_err_errno(err, errno, "cannot write '%s'", path);
+	th_budget_end(&bw, st == TH_OK);
 	return st;
 }
 
@@ -255,9 +288,8 @@ enum th_status th_afs_head(struct th_afs *a, size_t i, char *buf, size_t cap,
 		return th_err_set(err, TH_ERR_NOTFOUND, "no such member");
 	if (!a->is_zip) {
 		if (!(f = fopen(a->m[i].raw, "rb")))
-			return th_err_set(err, TH_ERR_IO,
-			                  "cannot open '%s': %s", a->m[i].raw,
-			                  strerror(errno));
+			return th_err_errno(err, errno, "cannot open '%s'",
+			                    a->m[i].raw);
 		*len = fread(buf, 1, cap, f);
 		fclose(f);
 		return TH_OK;
@@ -265,12 +297,14 @@ enum th_status th_afs_head(struct th_afs *a, size_t i, char *buf, size_t cap,
 	if (!(ar = zip_open(a->path, err)))
 		return err->status;
 	st = zip_seek(ar, a->m[i].raw, a->path, err);
+	errno = 0;
 	while (st == TH_OK && *len < cap &&
 	       (n = archive_read_data(ar, buf + *len, cap - *len)) > 0)
 		*len += (size_t)n;
 	if (st == TH_OK && n < 0)
-		st = th_err_set(err, TH_ERR_FORMAT, "cannot read '%s': %s",
-		                a->m[i].raw, archive_error_string(ar));
+		st = th_err_set(err, th_archive_failed(ar, TH_ERR_FORMAT),
+		                "cannot read '%s': %s", a->m[i].raw,
+		                archive_error_string(ar));
 	archive_read_free(ar);
 	return st;
 }

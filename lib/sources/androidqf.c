@@ -19,6 +19,7 @@
 struct aqf {
 	struct th_afs *afs;
 	struct th_br *br;
+	struct th_err br_err; /* why a nested bugreport.zip cannot be read */
 	struct th_abk *ab;
 	struct th_err ab_err; /* why a nested backup.ab cannot be read */
 	char *ab_local;
@@ -28,6 +29,7 @@ struct aqf {
 	struct th_dumpsys *idx;
 	int tried;
 	struct th_err load_err;
+	char cut[TH_ERR_MSG_MAX]; /* a cut-off dumpsys.txt, until said */
 };
 
 static const char *const strong[] = {"packages.json", "acquisition.json"};
@@ -38,6 +40,7 @@ static const char *const weak[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* 1 or 0; -1 when it could not look for want of memory. */
 static int has(const char *dir, const struct th_afs *a, const char *name)
 {
 	char *p;
@@ -46,24 +49,38 @@ static int has(const char *dir, const struct th_afs *a, const char *name)
 	if (a)
 		return th_afs_lookup(a, name) >= 0;
 	p = th_path_join(dir, name);
-	ok = p && th_is_file(p);
+	if (!p)
+		return -1;
+	ok = th_is_file(p);
 	free(p);
 	return ok;
 }
 
-static int score(const char *dir, const struct th_afs *a)
+/* The bid for the first of `names` present, else TH_BID_NONE. */
+static int score_names(const char *dir, const struct th_afs *a,
+                       const char *const *names, size_t n, int bid)
 {
 	size_t i;
+	int h;
 
-	for (i = 0; i < N(strong); i++)
-		if (has(dir, a, strong[i]))
-			return 85;
-	for (i = 0; i < N(weak); i++)
-		if (has(dir, a, weak[i]))
-			return 60;
+	for (i = 0; i < n; i++)
+		if ((h = has(dir, a, names[i])) != 0)
+			return h < 0 ? TH_BID_NOMEM : bid;
+	return TH_BID_NONE;
+}
+
+static int score(const char *dir, const struct th_afs *a)
+{
+	static const char *const ab[] = {"backup.ab"};
+	int b = score_names(dir, a, strong, N(strong), 85);
+
+	if (b == TH_BID_NONE)
+		b = score_names(dir, a, weak, N(weak), 60);
 	/* A folder holding only an androidqf backup.ab (MVT's
 	 * androidqf_encrypted sample). */
-	return has(dir, a, "backup.ab") ? 30 : TH_BID_NONE;
+	if (b == TH_BID_NONE)
+		b = score_names(dir, a, ab, N(ab), 30);
+	return b;
 }
 
 static int score_zip(struct th_afs *a)
@@ -96,6 +113,9 @@ static void aqf_close(void *state)
 	free(q);
 }
 
+/* A nested bugreport.zip keeps the acquisition's limits; one that
+ * cannot be read (over a limit, damaged) only fails what would have
+ * been found in it (aqf_find), short of memory the whole open. */
 static enum th_status open_bugreport(struct aqf *q, struct th_err *err)
 {
 	struct th_afs *inner = NULL;
@@ -107,13 +127,17 @@ static enum th_status open_bugreport(struct aqf *q, struct th_err *err)
 	if (i < 0)
 		return TH_OK;
 	/* The copy stays in the acquisition's private folder until close. */
-	st = th_afs_local(q->afs, (size_t)i, &local, &temp, err);
+	st = th_afs_local(q->afs, (size_t)i, &local, &temp, &q->br_err);
 	if (st == TH_OK)
-		st = th_afs_open(local, &inner, err);
+		st = th_afs_open(local, &inner, &q->br_err);
 	free(local);
-	if (st == TH_OK)
-		st = th_br_new(inner, &q->br, err);
-	return st;
+	if (st == TH_OK) {
+		th_afs_inherit(inner, q->afs);
+		st = th_br_new(inner, &q->br, &q->br_err);
+	}
+	if (st == TH_ERR_NOMEM)
+		return th_err_copy(err, &q->br_err);
+	return TH_OK;
 }
 
 /* A nested backup.ab: a wrong password fails the open (the user gave
@@ -128,12 +152,18 @@ static enum th_status open_backup(struct aqf *q,
 
 	if (i < 0)
 		return TH_OK;
-	st = th_afs_local(q->afs, (size_t)i, &q->ab_local, &q->ab_temp, err);
+	/* Over a limit or unreadable: the backup modules say so. */
+	st = th_afs_local(q->afs, (size_t)i, &q->ab_local, &q->ab_temp,
+	                  &q->ab_err);
+	if (st == TH_ERR_NOMEM)
+		return th_err_copy(err, &q->ab_err);
 	if (st != TH_OK)
-		return st;
+		return TH_OK;
 	st = th_abk_open(q->ab_local, pw, &q->ab, &q->ab_err);
 	if (st == TH_OK && opt)
 		th_abk_set_member_max(q->ab, opt->max_artifact_size);
+	if (st == TH_OK && opt)
+		th_abk_set_budget(q->ab, opt->budget);
 	if (st == TH_ERR_PASSWORD && pw)
 		return th_err_copy(err, &q->ab_err);
 	if (st == TH_ERR_PASSWORD)
@@ -148,7 +178,13 @@ static enum th_status open_ilogs(struct aqf *q,
                                  const struct th_source_options *opt,
                                  struct th_err *err)
 {
-	if (th_ilogs_score(q->afs, "intrusion_logs/") == TH_BID_NONE)
+	int b = th_ilogs_score(q->afs, "intrusion_logs/");
+
+	if (b == TH_BID_NOMEM)
+		return th_err_set(
+		        err, TH_ERR_NOMEM,
+		        "cannot look for intrusion logs: out of memory");
+	if (b == TH_BID_NONE)
 		return TH_OK;
 	return th_ilogs_new(q->afs, 0, "intrusion_logs/",
 	                    opt ? opt->timezone : NULL, &q->il, err);
@@ -169,6 +205,8 @@ static enum th_status aqf_open(const char *path,
 	st = th_afs_open(path, &q->afs, err);
 	if (st == TH_OK && opt)
 		th_afs_set_member_max(q->afs, opt->max_artifact_size);
+	if (st == TH_OK && opt)
+		th_afs_set_budget(q->afs, opt->budget);
 	if (st == TH_OK)
 		st = open_bugreport(q, err);
 	if (st == TH_OK)
@@ -187,20 +225,40 @@ static enum th_status aqf_open(const char *path,
 	return TH_OK;
 }
 
+/* Counts the files a find handed on. */
+struct counted {
+	th_file_fn fn;
+	void *ctx;
+	size_t n;
+};
+
+static int count_file(void *ctx, const struct th_file *f)
+{
+	struct counted *c = ctx;
+
+	c->n++;
+	return c->fn(c->ctx, f);
+}
+
 static enum th_status aqf_find(void *state, const struct th_artifact *art,
                                th_file_fn fn, void *ctx, struct th_err *err)
 {
 	struct aqf *q = state;
+	struct counted c = {fn, ctx, 0};
 	enum th_status st;
 
 	if (!art->android_glob)
 		return th_err_set(
 		        err, TH_ERR_NOTFOUND, "%s",
 		        "no such artifact in an androidqf acquisition");
-	st = th_afs_each(q->afs, art->android_glob, NULL, fn, ctx, err);
+	st = th_afs_each(q->afs, art->android_glob, NULL, count_file, &c, err);
 	if (st == TH_OK && q->br)
 		st = th_afs_each(th_br_afs(q->br), art->android_glob,
 		                 "bugreport.zip", fn, ctx, err);
+	/* Not in the acquisition: perhaps in the bugreport it could not
+	 * read, which the module then says. */
+	else if (st == TH_OK && !c.n && q->br_err.status != TH_OK)
+		return th_err_copy(err, &q->br_err);
 	if (st != TH_OK)
 		return st;
 	/* Only backup globs are looked for in the tar stream: every other
@@ -228,6 +286,7 @@ static enum th_status load_dumpsys(struct aqf *q)
 	                      &q->load_err) != TH_OK)
 		return q->load_err.status;
 	th_dumpsys_index(q->map.text, q->map.len, &q->idx, &q->load_err);
+	th_dumpsys_cut_warning(q->idx, "dumpsys.txt", q->cut, sizeof(q->cut));
 	/* Modules page their sections in again as they read them. */
 	th_afs_map_release(&q->map);
 	return q->load_err.status;
@@ -242,9 +301,12 @@ static enum th_status aqf_dumpsys(void *state, const char *service,
 
 	if (!q->tried)
 		load_dumpsys(q);
+	/* A dumpsys.txt that could not be read for want of memory must not
+	 * pass for an absent one: the bugreport's would answer instead. */
+	if (!q->idx && (!q->br || q->load_err.status == TH_ERR_NOMEM))
+		return th_err_copy(err, &q->load_err);
 	if (!q->idx)
-		return q->br ? th_br_dumpsys(q->br, service, text, len, err)
-		             : th_err_copy(err, &q->load_err);
+		return th_br_dumpsys(q->br, service, text, len, err);
 	st = strchr(service, ' ')
 	             ? th_dumpsys_block(q->idx, service, text, len)
 	             : th_dumpsys_section(q->idx, service, text, len);
@@ -252,6 +314,10 @@ static enum th_status aqf_dumpsys(void *state, const char *service,
 		return th_br_dumpsys(q->br, service, text, len, err);
 	if (st != TH_OK)
 		return th_err_set(err, st, "no dumpsys section '%s'", service);
+	/* Said once, with the first section handed out. */
+	if (q->cut[0])
+		th_err_set(err, TH_OK, "%s", q->cut);
+	q->cut[0] = '\0';
 	return TH_OK;
 }
 
@@ -260,7 +326,7 @@ static unsigned aqf_kinds(void *state)
 	struct aqf *q = state;
 	unsigned k = TH_SRC_ANDROIDQF;
 
-	if (q->br)
+	if (q->br || q->br_err.status != TH_OK)
 		k |= TH_SRC_BUGREPORT;
 	if (q->ab || q->ab_err.status != TH_OK)
 		k |= TH_SRC_ANDROID_BACKUP;

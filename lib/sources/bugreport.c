@@ -15,6 +15,7 @@ struct th_br {
 	struct th_dumpsys *idx;
 	int tried;
 	struct th_err load_err;
+	char cut[TH_ERR_MSG_MAX]; /* a cut-off dumpstate, until said */
 };
 
 enum th_status th_br_new(struct th_afs *afs, struct th_br **out,
@@ -59,7 +60,8 @@ static long first_match(const struct th_afs *a, const char *glob)
 }
 
 /* main_entry.txt names the dumpstate; else dumpState_*.log; else a
- * dumpsys.txt in a subfolder. */
+ * dumpsys.txt in a subfolder. -2 when main_entry.txt could not be read
+ * for want of memory (another guess might pick another file). */
 static long find_dumpstate(struct th_afs *a)
 {
 	struct th_err e = {0};
@@ -68,7 +70,9 @@ static long find_dumpstate(struct th_afs *a)
 	long i = th_afs_lookup(a, "main_entry.txt");
 
 	if (i >= 0 && th_afs_read(a, (size_t)i, MAIN_ENTRY_MAX, &name, &len,
-	                          &e) == TH_OK) {
+	                          &e) == TH_ERR_NOMEM)
+		return -2;
+	if (i >= 0 && e.status == TH_OK) {
 		while (len && (name[len - 1] == '\n' || name[len - 1] == '\r' ||
 		               name[len - 1] == ' '))
 			name[--len] = '\0';
@@ -90,6 +94,10 @@ static enum th_status load(struct th_br *br)
 
 	br->tried = 1;
 	i = find_dumpstate(br->afs);
+	if (i == -2)
+		return th_err_set(
+		        &br->load_err, TH_ERR_NOMEM,
+		        "cannot read 'main_entry.txt': out of memory");
 	if (i < 0)
 		return th_err_set(&br->load_err, TH_ERR_NOTFOUND,
 		                  "no dumpstate in '%s'", th_afs_path(br->afs));
@@ -97,6 +105,8 @@ static enum th_status load(struct th_br *br)
 	                      &br->load_err) != TH_OK)
 		return br->load_err.status;
 	th_dumpsys_index(br->map.text, br->map.len, &br->idx, &br->load_err);
+	th_dumpsys_cut_warning(br->idx, th_afs_at(br->afs, (size_t)i)->name,
+	                       br->cut, sizeof(br->cut));
 	/* Modules page their sections in again as they read them. */
 	th_afs_map_release(&br->map);
 	return br->load_err.status;
@@ -116,6 +126,10 @@ enum th_status th_br_dumpsys(struct th_br *br, const char *service,
 	             : th_dumpsys_section(br->idx, service, text, len);
 	if (st != TH_OK)
 		return th_err_set(err, st, "no dumpsys section '%s'", service);
+	/* Said once, with the first section handed out. */
+	if (br->cut[0])
+		th_err_set(err, TH_OK, "%s", br->cut);
+	br->cut[0] = '\0';
 	return TH_OK;
 }
 
@@ -144,7 +158,9 @@ static int bid(const char *path)
 	if (th_is_dir(path)) {
 		/* A folder is probed by name: no walk for a bid. */
 		p = th_path_join(path, "main_entry.txt");
-		b = p && th_is_file(p) ? 90 : TH_BID_NONE;
+		if (!p)
+			return TH_BID_NOMEM;
+		b = th_is_file(p) ? 90 : TH_BID_NONE;
 		free(p);
 		return b;
 	}
@@ -163,6 +179,8 @@ static enum th_status br_open(const char *path,
 		return st;
 	if (opt)
 		th_afs_set_member_max(a, opt->max_artifact_size);
+	if (opt)
+		th_afs_set_budget(a, opt->budget);
 	if (th_br_score(a) == TH_BID_NONE &&
 	    first_match(a, "*/dumpsys.txt") < 0) {
 		th_afs_free(a);

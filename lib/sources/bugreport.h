@@ -22,7 +22,9 @@ void th_br_free(struct th_br *br);
 struct th_afs *th_br_afs(const struct th_br *br);
 
 /* Section `service` of the dumpstate (read and indexed at the first
- * call). TH_ERR_NOTFOUND when there is no such section or no dumpstate. */
+ * call). TH_ERR_NOTFOUND when there is no such section or no dumpstate.
+ * On TH_OK, err's message may be the warning that the dumpstate was cut
+ * off, given once (see the dumpsys op in source.h). */
 enum th_status th_br_dumpsys(struct th_br *br, const char *service,
                              const char **text, size_t *len,
                              struct th_err *err);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/array.h"
+#include "core/budget.h"
 #include "core/limits.h"
 #include "core/timeconv.h"
 #include "iocs/hmap.h"
@@ -120,7 +121,12 @@ static enum th_status walk_fd(struct dwalk *w, int fd, size_t plen, int depth)
 
 	if (!d) {
 		close(fd);
-		return TH_OK;
+		/* An unreadable folder is not evidence; one we had no
+		 * memory to read is a hole in the index. */
+		return errno == ENOMEM
+		               ? th_err_errno(w->err, errno, "cannot read '%s'",
+		                              w->path)
+		               : TH_OK;
 	}
 	while (st == TH_OK && (de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -157,8 +163,7 @@ enum th_status th_tree_load_dir(struct th_tree *t, const char *root,
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		free(w);
-		return th_err_set(err, TH_ERR_IO, "cannot open '%s': %s", root,
-		                  strerror(errno));
+		return th_err_errno(err, errno, "cannot open '%s'", root);
 	}
 	w->t = t;
 	w->err = err;
@@ -220,47 +225,76 @@ static enum th_status add_parents(struct awalk *w, const char *rel)
 	return st;
 }
 
-/* Extracts member `m` under the temp folder as `rel`; failures are
- * counted, not fatal: one damaged member must not stop the others. A
- * size the header states bounds the copy: a member claiming more than
- * the limit is refused before anything is inflated, and a zip entry
- * inflating past its claim (a deflate bomb) is cut there. */
+/* Writes the member to dest, at most cap bytes, charged to bw. */
+static int write_member(struct th_archive *ar, const char *dest,
+                        const char *rel, int64_t cap, int64_t max,
+                        struct th_budget_write *bw, struct th_err *e)
+{
+	enum th_status st;
+
+	unlink(dest); /* a member seen twice: the last one wins */
+	st = th_archive_extract(ar, dest, cap, bw, e);
+	if (st == TH_ERR_LIMIT && bw->refused)
+		return bw->refused == TH_BUDGET_OVER ? TH_TREE_OVER_BUDGET
+		                                     : TH_TREE_NO_SPACE;
+	if (st == TH_ERR_LIMIT && cap < max)
+		th_err_set(e, TH_ERR_FORMAT,
+		           "cannot extract '%s': longer than its header says "
+		           "(%lld bytes)",
+		           rel, (long long)cap);
+	else if (st == TH_ERR_LIMIT)
+		th_limit_artifact_hit(e, rel, (uint64_t)max);
+	return st == TH_ERR_LIMIT && cap >= max ? TH_TREE_OVER_ARTIFACT
+	                                        : TH_TREE_NOT_REFUSED;
+}
+
+/* Extracts member `m` under the temp folder as `rel`; returns
+ * TH_TREE_NOT_REFUSED, or why a limit refused it (e->status says whether it
+ * was written). Failures are counted, not fatal: one damaged member
+ * must not stop the others. A size the header states bounds the copy
+ * and is charged to the run's budget first: a member claiming more
+ * than the limit is refused before anything is inflated, and a zip
+ * entry inflating past its claim (a deflate bomb) is cut there. */
 static int extract(struct awalk *w, struct th_archive *ar, const char *rel,
-                   const struct th_member *m)
+                   const struct th_member *m, struct th_err *e)
 {
 	struct th_tree *t = w->t;
-	struct th_err e = {0};
+	struct th_budget_write bw = {0};
 	char *dest = th_path_join(t->tmp.path, rel), *slash;
 	size_t lim = th_limit_artifact(t->member_max, MEMBER_MAX);
 	int64_t max = lim > INT64_MAX ? INT64_MAX : (int64_t)lim;
 	int64_t cap = m->size >= 0 && m->size < max ? m->size : max;
-	enum th_status st;
+	int why = TH_TREE_NOT_REFUSED;
 
-	if (!dest)
-		return 0;
+	if (!dest) {
+		th_err_set(e, TH_ERR_NOMEM, "out of memory");
+		return why;
+	}
 	slash = strrchr(dest, '/');
 	*slash = '\0';
 	if (m->size > max) {
-		th_limit_artifact_hit(&e, rel, (uint64_t)max);
-	} else if (th_mkdir_p(dest, 1, &e) == TH_OK) {
+		th_limit_artifact_hit(e, rel, (uint64_t)max);
+		why = TH_TREE_OVER_ARTIFACT;
+	} else if (th_mkdir_p(dest, 1, e) == TH_OK) {
 		*slash = '/';
-		unlink(dest); /* a member seen twice: the last one wins */
-		st = th_archive_extract(ar, dest, cap, &e);
-		if (st == TH_ERR_LIMIT && cap < max)
-			th_err_set(
-			        &e, TH_ERR_FORMAT,
-			        "cannot extract '%s': longer than its header "
-			        "says (%lld bytes)",
-			        rel, (long long)cap);
-		else if (st == TH_ERR_LIMIT)
-			th_limit_artifact_hit(&e, rel, (uint64_t)max);
+		if (th_budget_begin(&bw, t->budget, t->tmp.path, rel, m->size,
+		                    e) != TH_OK)
+			why = bw.refused == TH_BUDGET_OVER ? TH_TREE_OVER_BUDGET
+			                                   : TH_TREE_NO_SPACE;
+		else
+			why = write_member(ar, dest, rel, cap, max, &bw, e);
 	}
+	th_budget_end(&bw, e->status == TH_OK);
 	free(dest);
-	if (e.status == TH_OK)
-		return 1;
+	return why;
+}
+
+/* Counts a member that could not be extracted. */
+static void count_failed(struct th_tree *t, const struct th_err *e)
+{
 	if (t->failed++ == 0)
-		snprintf(t->first_failed, sizeof(t->first_failed), "%s", e.msg);
-	return 0;
+		snprintf(t->first_failed, sizeof(t->first_failed), "%s",
+		         e->msg);
 }
 
 static int on_member(void *ctx, struct th_archive *ar,
@@ -268,7 +302,8 @@ static int on_member(void *ctx, struct th_archive *ar,
 {
 	struct awalk *w = ctx;
 	const char *rel = m->path;
-	int local = 0;
+	struct th_err e = {0};
+	int local = 0, why = TH_TREE_NOT_REFUSED;
 
 	if (w->strip_len && !strncmp(rel, w->strip, w->strip_len) &&
 	    (rel[w->strip_len] == '/' || rel[w->strip_len] == '\0')) {
@@ -278,8 +313,18 @@ static int on_member(void *ctx, struct th_archive *ar,
 		if (!*rel)
 			return 0;
 	}
-	if (m->type == TH_MEMBER_FILE && w->want && w->want(w->ctx, rel))
-		local = extract(w, ar, rel, m);
+	if (m->type == TH_MEMBER_FILE && w->want && w->want(w->ctx, rel)) {
+		why = extract(w, ar, rel, m, &e);
+		local = e.status == TH_OK;
+		if (!local)
+			count_failed(w->t, &e);
+		/* Out of memory is no damaged member: the index would
+		 * pass a hole for an absent file. */
+		if (e.status == TH_ERR_NOMEM) {
+			w->st = TH_ERR_NOMEM;
+			return 1;
+		}
+	}
 	if (w->extract_only)
 		return 0;
 	w->st = add_parents(w, rel);
@@ -287,6 +332,8 @@ static int on_member(void *ctx, struct th_archive *ar,
 		w->st = add_dir(w, rel, strlen(rel), m->mtime);
 	else if (w->st == TH_OK)
 		w->st = add_entry(w->t, rel, m->mtime, (int)m->type, local);
+	if (w->st == TH_OK && m->type != TH_MEMBER_DIR)
+		w->t->e[w->t->n - 1].refused = (unsigned char)why;
 	return w->st != TH_OK;
 }
 
@@ -343,11 +390,16 @@ enum th_status th_tree_extract(struct th_tree *t, const char *path,
 		return TH_OK;
 	st = th_archive_each(path, TH_TREE_ENTRIES_MAX, on_member, &w, &stats,
 	                     err);
+	if (st == TH_OK && w.st != TH_OK)
+		st = th_err_set(err, w.st, "cannot extract from '%s': %s", path,
+		                th_status_str(w.st));
 	for (i = 0; st == TH_OK && i < t->n; i++) {
 		if (t->e[i].local || t->e[i].type != TH_MEMBER_FILE ||
 		    !want(ctx, th_tree_path(t, i)))
 			continue;
 		local = th_path_join(t->base, th_tree_path(t, i));
+		if (!local)
+			st = th_err_set(err, TH_ERR_NOMEM, "out of memory");
 		t->e[i].local = local && th_is_file(local);
 		free(local);
 	}
@@ -389,17 +441,45 @@ int th_tree_glob_match(const char *glob, const char *path)
 }
 
 /* A link inside the tree: the real file, if it is a regular file that
- * is still inside base (malloc'ed), else NULL. */
-static char *resolve_link(const struct th_tree *t, const char *local)
+ * is still inside base (malloc'ed), else NULL (with *nomem set when it
+ * could not tell for want of memory). */
+static char *resolve_link(const struct th_tree *t, const char *local,
+                          int *nomem)
 {
 	char *real = realpath(local, NULL);
 	struct stat st;
+	int inside = 0;
 
-	if (real && th_path_inside(real, t->base) && stat(real, &st) == 0 &&
-	    S_ISREG(st.st_mode))
+	*nomem = !real && errno == ENOMEM;
+	if (real)
+		inside = th_path_inside(real, t->base);
+	*nomem |= inside < 0;
+	if (inside > 0 && stat(real, &st) == 0 && S_ISREG(st.st_mode))
 		return real;
 	free(real);
 	return NULL;
+}
+
+/* What the module looking for `first` (and n - 1 more refused
+ * members) is told. */
+static enum th_status refused_msg(const struct th_tree *t, size_t first,
+                                  size_t n, struct th_err *err)
+{
+	static const char *const why[] = {
+	        "",
+	        "it is larger than the artifact limit (--max-artifact-size)",
+	        "the run reached its extraction limit (--max-extract)",
+	        "too little free space in the temp folder (set TMPDIR to a "
+	        "larger disk)"};
+	unsigned r = t->e[first].refused;
+
+	if (n > 1)
+		return th_err_set(err, TH_ERR_LIMIT,
+		                  "'%s' was not extracted: %s; and %zu more",
+		                  th_tree_path(t, first), why[r < 4 ? r : 0],
+		                  n - 1);
+	return th_err_set(err, TH_ERR_LIMIT, "'%s' was not extracted: %s",
+	                  th_tree_path(t, first), why[r < 4 ? r : 0]);
 }
 
 enum th_status th_tree_find(struct th_tree *t, const char *glob, th_file_fn fn,
@@ -407,18 +487,30 @@ enum th_status th_tree_find(struct th_tree *t, const char *glob, th_file_fn fn,
 {
 	struct th_file f = {0};
 	char *local, *real;
-	size_t i;
-	int stop = 0;
+	size_t i, refused = 0, first = 0;
+	int stop = 0, nomem = 0;
 
 	for (i = 0; i < t->n && !stop; i++) {
-		if (!t->e[i].local || t->e[i].type == TH_MEMBER_DIR ||
+		if ((!t->e[i].local && !t->e[i].refused) ||
+		    t->e[i].type == TH_MEMBER_DIR ||
 		    !th_tree_glob_match(glob, th_tree_path(t, i)))
 			continue;
+		if (!t->e[i].local) {
+			first = refused++ ? first : i;
+			continue;
+		}
 		local = th_path_join(t->base, th_tree_path(t, i));
 		if (!local)
 			return th_err_set(err, TH_ERR_NOMEM, "out of memory");
-		real = t->e[i].type == TH_MEMBER_LINK ? resolve_link(t, local)
-		                                      : NULL;
+		real = t->e[i].type == TH_MEMBER_LINK
+		               ? resolve_link(t, local, &nomem)
+		               : NULL;
+		if (nomem) {
+			free(local);
+			return th_err_set(err, TH_ERR_NOMEM,
+			                  "cannot read '%s': %s",
+			                  th_tree_path(t, i), "out of memory");
+		}
 		f.name = th_tree_path(t, i);
 		f.local_path = real ? real : local;
 		if (t->e[i].type != TH_MEMBER_LINK || real)
@@ -426,7 +518,7 @@ enum th_status th_tree_find(struct th_tree *t, const char *glob, th_file_fn fn,
 		free(real);
 		free(local);
 	}
-	return TH_OK;
+	return refused ? refused_msg(t, first, refused, err) : TH_OK;
 }
 
 int th_tree_has_name(const struct th_tree *t, const char *name, int prefix)

@@ -21,8 +21,18 @@
 struct th_tree_entry {
 	size_t off; /* path in the arena */
 	int64_t mtime;
-	unsigned char type;  /* enum th_member_type */
-	unsigned char local; /* readable under base */
+	unsigned char type;    /* enum th_member_type */
+	unsigned char local;   /* readable under base */
+	unsigned char refused; /* enum th_tree_refusal: why not extracted */
+};
+
+/* Why a wanted archive member was not extracted, for the module that
+ * looks for it. */
+enum th_tree_refusal {
+	TH_TREE_NOT_REFUSED,
+	TH_TREE_OVER_ARTIFACT, /* --max-artifact-size */
+	TH_TREE_OVER_BUDGET,   /* --max-extract */
+	TH_TREE_NO_SPACE       /* the temp folder's disk is nearly full */
 };
 
 struct th_tree {
@@ -38,7 +48,8 @@ struct th_tree {
 	char damaged[TH_ERR_MSG_MAX]; /* why an archive ended early, or "" */
 	char warning[1024];
 	int archive;
-	uint64_t member_max; /* one extracted member; 0: the default */
+	uint64_t member_max;      /* one extracted member; 0: the default */
+	struct th_budget *budget; /* the run's (core/budget.h), or NULL */
 };
 
 /* Decides whether an archive member is extracted: nonzero yes. */
@@ -75,7 +86,9 @@ static inline const char *th_tree_path(const struct th_tree *t, size_t i)
 
 /* Calls fn for each local regular file (or in-tree link to one) whose
  * path matches `glob` (fnmatch, no FNM_PATHNAME); th_file.name is the
- * relative path. */
+ * relative path. When matching members were refused by a limit, returns
+ * TH_ERR_LIMIT after the walk, with one message naming the first, the
+ * option and how many more. */
 enum th_status th_tree_find(struct th_tree *t, const char *glob, th_file_fn fn,
                             void *ctx, struct th_err *err);
 

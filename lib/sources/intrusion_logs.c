@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,16 +37,17 @@ struct walk {
 	struct th_err *err;
 };
 
-static uint64_t fnv1a(const char *s, size_t len)
+/* FNV-1a over the text jansson dumps, streamed: no copy to allocate. */
+static int hash_dump(const char *s, size_t len, void *ctx)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t *h = ctx;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
+		*h ^= (unsigned char)s[i];
+		*h *= 1099511628211ull;
 	}
-	return h ? h : 1;
+	return 0;
 }
 
 static int seen_grow(struct seen *s)
@@ -168,8 +170,8 @@ static void on_line(struct walk *w, const char *line, size_t len,
 {
 	const char *type;
 	json_t *event, *root = th_ilog_parse_line(line, len, &type, &event);
-	char *canon;
-	int fresh;
+	uint64_t h = 1469598103934665603ull;
+	int fresh = -1;
 
 	if (!root) {
 		w->bad += strspn(line, " \t\r\n") != len;
@@ -180,11 +182,15 @@ static void on_line(struct walk *w, const char *line, size_t len,
 		return;
 	}
 	/* The same event in two files prints the same once keys are
-	 * sorted. */
-	canon = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT);
-	fresh = canon ? seen_add(&w->seen, fnv1a(canon, strlen(canon))) : -1;
-	free(canon);
-	if (fresh < 0 || w->seen.n > TH_ILOG_EVENTS_MAX) {
+	 * sorted. jansson fails the dump when it cannot allocate. */
+	if (json_dump_callback(root, hash_dump, &h,
+	                       JSON_SORT_KEYS | JSON_COMPACT) == 0)
+		fresh = seen_add(&w->seen, h ? h : 1);
+	if (fresh < 0) {
+		w->stop = 1;
+		th_err_set(w->err, TH_ERR_NOMEM,
+		           "cannot read '%s': out of memory", file);
+	} else if (w->seen.n > TH_ILOG_EVENTS_MAX) {
 		w->stop = 1;
 		th_err_set(w->err, TH_ERR_LIMIT,
 		           "too many intrusion-log events");
@@ -198,17 +204,27 @@ static void read_text(struct walk *w, const char *local, const char *file)
 {
 	FILE *f = fopen(local, "r");
 	struct th_buf line;
-	int too_long;
+	int too_long, r = 0;
 
+	/* An unreadable file is one bad file; memory stops the walk. */
+	if (!f && errno == ENOMEM) {
+		w->stop = 1;
+		th_err_errno(w->err, errno, "cannot read '%s'", file);
+	}
 	if (!f)
 		return;
 	th_buf_init(&line, TH_ILOG_LINE_MAX);
-	while (!w->stop &&
-	       th_ndjson_getline(f, &line, TH_ILOG_LINE_MAX, &too_long)) {
+	while (!w->stop && (r = th_ndjson_getline(f, &line, TH_ILOG_LINE_MAX,
+	                                          &too_long)) > 0) {
 		if (too_long)
 			w->bad++;
 		else
 			on_line(w, th_buf_str(&line), line.len, file);
+	}
+	if (r < 0) {
+		w->stop = 1;
+		th_err_set(w->err, TH_ERR_NOMEM,
+		           "cannot read '%s': out of memory", file);
 	}
 	th_buf_free(&line);
 	fclose(f);
@@ -239,10 +255,13 @@ static enum th_status walk_member(struct walk *w, struct th_afs *a, size_t i,
 		return st;
 	if (!is_zip)
 		read_text(w, local, m->name);
-	else if (th_afs_open(local, &inner, w->err) == TH_OK)
+	else if ((st = th_afs_open(local, &inner, w->err)) == TH_OK) {
+		th_afs_inherit(inner, a);
 		st = walk_afs(w, inner, "", depth + 1);
-	else
+	} else if (st != TH_ERR_NOMEM) {
+		st = TH_OK;
 		w->bad++; /* a damaged nested zip: the others still count */
+	}
 	th_afs_free(inner);
 	if (temp)
 		unlink(local);

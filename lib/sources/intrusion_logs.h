@@ -56,7 +56,8 @@ struct th_afs *th_ilogs_afs(const struct th_ilogs *il);
  * androidqf acquisition with intrusion_logs/), or NULL. */
 struct th_ilogs *th_ilogs_of(struct th_source *src);
 
-/* Whether a member looks like an intrusion log (first line an event). */
+/* Whether a member under `prefix` looks like an intrusion log (first
+ * line an event): a bid, TH_BID_NOMEM when it could not look. */
 int th_ilogs_score(struct th_afs *afs, const char *prefix);
 
 #endif

@@ -1,6 +1,7 @@
 /* The intrusion-logs source: bids, open, and the plumbing to the
  * th_ilogs walker (intrusion_logs.c). */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,15 +45,16 @@ static int score_at(struct th_afs *a, const char *prefix, int depth)
 	int b = TH_BID_NONE;
 
 	if (!buf)
-		return b;
+		return TH_BID_NOMEM;
 	for (i = 0; !b && probed < PROBE_MAX && (m = th_afs_at(a, i)); i++) {
 		if (strncmp(m->name, prefix, plen) != 0)
 			continue;
 		if (ends_with(m->name, ".txt")) {
 			probed++;
-			if (th_afs_head(a, i, buf, HEAD_MAX, &len, &e) ==
-			            TH_OK &&
-			    head_is_event(buf, len))
+			if (th_afs_head(a, i, buf, HEAD_MAX, &len, &e) != TH_OK)
+				b = e.status == TH_ERR_NOMEM ? TH_BID_NOMEM
+				                             : TH_BID_NONE;
+			else if (head_is_event(buf, len))
 				b = 75;
 		} else if (ends_with(m->name, ".zip") && depth < 1 &&
 		           m->size >= 0 && m->size <= NESTED_MAX) {
@@ -72,9 +74,13 @@ static int score_nested(struct th_afs *a, size_t i, int depth)
 	int temp = 0, b = TH_BID_NONE;
 
 	if (th_afs_local(a, i, &local, &temp, &e) != TH_OK)
-		return b;
+		return e.status == TH_ERR_NOMEM ? TH_BID_NOMEM : b;
 	if (th_afs_open(local, &inner, &e) == TH_OK)
-		b = score_at(inner, "", depth + 1) ? 70 : TH_BID_NONE;
+		b = score_at(inner, "", depth + 1);
+	else if (e.status == TH_ERR_NOMEM)
+		b = TH_BID_NOMEM;
+	if (b > TH_BID_NONE)
+		b = 70;
 	th_afs_free(inner);
 	if (temp)
 		unlink(local);
@@ -94,7 +100,7 @@ static int probe_txt(const char *p)
 	FILE *f = fopen(p, "rb");
 
 	if (!f)
-		return TH_BID_NONE;
+		return errno == ENOMEM ? TH_BID_NOMEM : TH_BID_NONE;
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
 	return head_is_event(buf, n) ? 75 : TH_BID_NONE;
@@ -126,10 +132,12 @@ static int bid_dir(const char *path)
 	char *p;
 
 	if (!d)
-		return b;
+		return errno == ENOMEM ? TH_BID_NOMEM : b;
 	while (!b && seen++ < DIR_PROBE && (de = readdir(d)) != NULL) {
-		if (!(p = th_path_join(path, de->d_name)))
-			continue;
+		if (!(p = th_path_join(path, de->d_name))) {
+			b = TH_BID_NOMEM;
+			break;
+		}
 		if (ends_with(de->d_name, ".txt") && th_is_file(p))
 			b = probe_txt(p);
 		else if (ends_with(de->d_name, ".zip") && !zips++)
@@ -160,6 +168,8 @@ static enum th_status il_open(const char *path,
 	/* --max-artifact-size holds here as on the other Android sources. */
 	if (opt)
 		th_afs_set_member_max(a, opt->max_artifact_size);
+	if (opt)
+		th_afs_set_budget(a, opt->budget);
 	return th_ilogs_new(a, 1, "", opt ? opt->timezone : NULL,
 	                    (struct th_ilogs **)state, err);
 }

@@ -42,7 +42,9 @@ struct th_manifest_row {
 };
 
 /* Calls fn for every Files row, in table order; fn returns nonzero to
- * stop. Returns the first SQLite error with a message in err. */
+ * stop. Returns the first SQLite error with a message in err, or
+ * TH_ERR_NOMEM when a row's metadata could not be decoded for want of
+ * memory (a row whose metadata is damaged is still given, meta_ok 0). */
 enum th_status th_backup_each_row(struct th_backup *b,
                                   int (*fn)(void *ctx,
                                             const struct th_manifest_row *row),

@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 #include <tracehound/th_backup.h>
 
+#include "core/jsonutil.h"
 #include "core/buf.h"
 #include "core/fsutil.h"
 #include "core/pool.h"
@@ -30,8 +31,8 @@ static void set_msg(char *buf, size_t len, const struct th_err *e)
 
 int th_backup_is_encrypted(const char *path)
 {
-	char *dir = th_is_dir(path) ? th_backup_locate(path) : NULL;
-	int enc = dir && th_backup_dir_encrypted(dir);
+	char *dir = th_is_dir(path) ? th_backup_locate(path, NULL) : NULL;
+	int enc = dir && th_backup_dir_encrypted(dir) != 0;
 
 	free(dir);
 	return enc;
@@ -40,11 +41,17 @@ int th_backup_is_encrypted(const char *path)
 static enum th_status locate_encrypted(const char *path, char **dir,
                                        struct th_err *err)
 {
-	*dir = th_is_dir(path) ? th_backup_locate(path) : NULL;
-	if (*dir && th_backup_dir_encrypted(*dir))
+	int nomem = 0, enc;
+
+	*dir = th_is_dir(path) ? th_backup_locate(path, &nomem) : NULL;
+	enc = *dir ? th_backup_dir_encrypted(*dir) : 0;
+	if (enc > 0)
 		return TH_OK;
 	free(*dir);
 	*dir = NULL;
+	if (nomem || enc < 0)
+		return th_err_set(err, TH_ERR_NOMEM,
+		                  "cannot open '%s': out of memory", path);
 	return th_err_set(err, TH_ERR_USAGE,
 	                  "'%s' is not an encrypted iOS backup", path);
 }
@@ -117,6 +124,7 @@ struct dec {
 	FILE *info; /* info.json being written, with --hashes */
 	size_t nhashes;
 	struct th_decrypt_stats *stats;
+	int nomem; /* a file failed for want of memory: the whole fails */
 };
 
 static char *out_path(const char *dest, const char *id, int make_dir)
@@ -135,9 +143,15 @@ static void decrypt_one(void *ctx, size_t i)
 {
 	struct dec *d = ctx;
 	struct job *j = &d->jobs[i];
-	char *in = th_backup_stored_path(d->b, j->id), *out;
+	int nomem = 0;
+	char *in = th_backup_stored_path(d->b, j->id, &nomem), *out;
 	struct th_err e = {0};
 
+	if (!in && nomem) {
+		j->st = th_err_set(&e, TH_ERR_NOMEM, "out of memory");
+		set_msg(j->msg, sizeof(j->msg), &e);
+		return;
+	}
 	if (!in) {
 		j->skipped = 1;
 		return;
@@ -160,12 +174,12 @@ static void hash_entry(struct dec *d, const char *in, const char *in_hash,
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "file_path", json_string(in));
-	json_object_set_new(o, "sha256",
-	                    in_hash[0] ? json_string(in_hash) : json_null());
-	json_object_set_new(o, "decrypted_path", json_string(out));
-	json_object_set_new(o, "decrypted_sha256",
-	                    out_hash[0] ? json_string(out_hash) : json_null());
+	th_json_set_new(o, "file_path", json_string(in));
+	th_json_set_new(o, "sha256",
+	                in_hash[0] ? json_string(in_hash) : json_null());
+	th_json_set_new(o, "decrypted_path", json_string(out));
+	th_json_set_new(o, "decrypted_sha256",
+	                out_hash[0] ? json_string(out_hash) : json_null());
 	fputs(d->nhashes++ ? ",\n    " : "\n    ", d->info);
 	json_dumpf(o, d->info, JSON_COMPACT);
 	json_decref(o);
@@ -183,13 +197,14 @@ static void batch_done(struct dec *d)
 		if (j->skipped) {
 		} else if (j->st != TH_OK) {
 			d->stats->failed++;
+			d->nomem |= j->st == TH_ERR_NOMEM;
 			if (d->opt->log)
 				d->opt->log(d->opt->log_ctx, TH_LOG_WARN, NULL,
 				            j->msg);
 		} else {
 			d->stats->files++;
 			d->stats->bytes += j->bytes;
-			in = d->info ? th_backup_stored_path(d->b, j->id)
+			in = d->info ? th_backup_stored_path(d->b, j->id, NULL)
 			             : NULL;
 			out = in ? out_path(d->opt->dest, j->id, 0) : NULL;
 			if (in && out)
@@ -217,8 +232,11 @@ static enum th_status queue_row(struct dec *d, sqlite3_stmt *stmt)
 		return TH_OK;
 	memcpy(j->id, id, TH_FILE_ID_LEN + 1);
 	th_buf_init(&name, 8192);
-	th_buf_printf(&name, "%s/%s", th_backup_col_text(stmt, 1),
-	              th_backup_col_text(stmt, 2));
+	if (th_buf_printf(&name, "%s/%s", th_backup_col_text(stmt, 1),
+	                  th_backup_col_text(stmt, 2)) != TH_OK) {
+		th_buf_free(&name);
+		return TH_ERR_NOMEM;
+	}
 	j->name = th_buf_take(&name, NULL);
 	j->blob = malloc(len ? len : 1);
 	if (!j->name || !j->blob) {
@@ -259,6 +277,10 @@ static enum th_status decrypt_rows(struct dec *d, struct th_err *err)
 	batch_done(d);
 	sqlite3_finalize(stmt);
 	free(d->jobs);
+	if (st == TH_OK && d->nomem)
+		st = th_err_set(err, TH_ERR_NOMEM, "%s",
+		                "some files could not be decrypted: out of "
+		                "memory");
 	return st;
 }
 
@@ -281,9 +303,8 @@ static enum th_status copy_file(const char *from, const char *to,
 	if (in)
 		fclose(in);
 	if (!ok)
-		return th_err_set(err, TH_ERR_IO,
-		                  "cannot copy '%s' to '%s': %s", from, to,
-		                  strerror(errno ? errno : EIO));
+		return th_err_errno(err, errno ? errno : EIO,
+		                    "cannot copy '%s' to '%s'", from, to);
 	return TH_OK;
 }
 
@@ -320,10 +341,14 @@ static enum th_status check_dest(const struct th_decrypt_options *opt,
 {
 	char *db = th_path_join(opt->dest, "Manifest.db");
 	enum th_status st = TH_OK;
+	int inside;
 
 	if (!db)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
-	if (th_path_inside(opt->dest, opt->target))
+	inside = th_path_inside(opt->dest, opt->target);
+	if (inside < 0)
+		st = th_err_set(err, TH_ERR_NOMEM, "out of memory");
+	else if (inside)
 		st = th_err_set(err, TH_ERR_USAGE,
 		                "cannot write into '%s': it is inside the "
 		                "evidence '%s'",
@@ -378,9 +403,11 @@ enum th_status th_backup_decrypt(const struct th_decrypt_options *opt,
                                  struct th_decrypt_stats *stats, char *errbuf,
                                  size_t errlen)
 {
-	struct th_source_options so = {
-	        opt->password, opt->key, opt->key_len, opt->jobs, 0, NULL, 0};
-	struct dec d = {opt, NULL, NULL, 0, NULL, 0, stats};
+	struct th_source_options so = {.password = opt->password,
+	                               .key = opt->key,
+	                               .key_len = opt->key_len,
+	                               .jobs = opt->jobs};
+	struct dec d = {opt, NULL, NULL, 0, NULL, 0, stats, 0};
 	struct th_source *src = NULL;
 	struct th_err err = {0};
 	enum th_status st;

@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 
 #include "core/aes.h"
+#include "core/budget.h"
 #include "core/buf.h"
 #include "core/fsutil.h"
 #include "formats/keybag.h"
@@ -26,7 +28,22 @@ struct th_backup_crypt {
 	struct th_keybag kb;
 	struct th_tmpdir tmp;
 	atomic_uint_fast64_t seq; /* unique names for files being written */
+	struct th_budget *budget; /* the run's --max-extract, or NULL */
 };
+
+/* Charges the run's budget for `in` about to be decrypted into the
+ * private folder as `name`: its stored size, which bounds the plaintext
+ * (CBC never grows it; the padding, at most 16 bytes, stays charged). */
+static enum th_status charge_stored(struct th_backup_crypt *c, const char *in,
+                                    const char *name,
+                                    struct th_budget_write *bw,
+                                    struct th_err *err)
+{
+	struct stat sb;
+	int64_t size = stat(in, &sb) == 0 ? (int64_t)sb.st_size : -1;
+
+	return th_budget_begin(bw, c->budget, c->tmp.path, name, size, err);
+}
 
 void th_backup_crypt_free(struct th_backup_crypt *c)
 {
@@ -140,6 +157,7 @@ static enum th_status decrypt_manifest(struct th_backup *b, const char *path,
                                        struct th_err *err)
 {
 	struct th_backup_crypt *c = b->crypt;
+	struct th_budget_write bw;
 	uint8_t key[TH_KEYBAG_KEY_LEN];
 	char *in = th_path_join(b->dir, "Manifest.db");
 	char *out = th_path_join(c->tmp.path, "Manifest.db");
@@ -150,6 +168,11 @@ static enum th_status decrypt_manifest(struct th_backup *b, const char *path,
 		goto out;
 	}
 	st = th_keybag_unwrap(&c->kb, le32(mkey), mkey + 4, WRAPPED_LEN, key);
+	if (st == TH_ERR_NOMEM) {
+		th_err_set(err, st, "cannot open '%s': %s", path,
+		           "out of memory");
+		goto out;
+	}
 	if (st != TH_OK) {
 		/* The class keys unwrapped: a bad Manifest key is damage. */
 		st = th_err_set(
@@ -160,7 +183,11 @@ static enum th_status decrypt_manifest(struct th_backup *b, const char *path,
 		                              : "fails its integrity check");
 		goto out;
 	}
-	st = th_aes_decrypt_file(key, in, out, in, TH_AES_PAD_LOOSE, NULL, err);
+	st = charge_stored(c, in, "Manifest.db", &bw, err);
+	if (st == TH_OK)
+		st = th_aes_decrypt_file(key, in, out, in, TH_AES_PAD_LOOSE,
+		                         &bw.used, err);
+	th_budget_end(&bw, st == TH_OK);
 	if (st != TH_OK)
 		goto out;
 	st = th_sqlite_open(out, &b->manifest, err);
@@ -187,6 +214,7 @@ enum th_status th_backup_open_crypt(struct th_backup *b, const char *path,
 	if (!b->crypt)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
 	atomic_init(&b->crypt->seq, 0);
+	b->crypt->budget = opt ? opt->budget : NULL;
 	st = th_backup_read_keybag(b->dir, &b->crypt->kb, mkey, err);
 	if (st == TH_OK)
 		st = unlock(b->crypt, path, opt, err);
@@ -235,6 +263,9 @@ static enum th_status file_key(struct th_backup *b, const void *blob,
 		                  "cannot decrypt '%s': no key for protection "
 		                  "class %u",
 		                  name, (unsigned)clas);
+	if (st == TH_ERR_NOMEM)
+		return th_err_set(err, st, "cannot decrypt '%s': %s", name,
+		                  "out of memory");
 	if (st != TH_OK)
 		return th_err_set(err, TH_ERR_CRYPTO,
 		                  "cannot decrypt '%s': its key fails its "
@@ -249,11 +280,16 @@ enum th_status th_backup_decrypt_to(struct th_backup *b, const char *id,
                                     uint64_t *bytes, struct th_err *err)
 {
 	uint8_t key[TH_KEYBAG_KEY_LEN];
-	char *in = th_backup_stored_path(b, id);
+	int nomem = 0;
+	char *in = th_backup_stored_path(b, id, &nomem);
 	enum th_status st;
 
 	if (!b->crypt || !in) {
 		free(in);
+		if (nomem)
+			return th_err_set(err, TH_ERR_NOMEM,
+			                  "cannot decrypt '%s': out of memory",
+			                  name);
 		return th_err_set(err, TH_ERR_NOTFOUND,
 		                  "cannot decrypt '%s': no stored file", name);
 	}
@@ -263,6 +299,33 @@ enum th_status th_backup_decrypt_to(struct th_backup *b, const char *id,
 		                         bytes, err);
 	OPENSSL_cleanse(key, sizeof(key));
 	free(in);
+	return st;
+}
+
+/* th_backup_decrypt_to into the private folder, charged to the run's
+ * budget first. */
+static enum th_status decrypt_charged(struct th_backup *b, const char *id,
+                                      const void *blob, size_t blob_len,
+                                      const char *name, const char *out,
+                                      struct th_err *err)
+{
+	int nomem = 0;
+	char *in = th_backup_stored_path(b, id, &nomem);
+	struct th_budget_write bw;
+	enum th_status st;
+
+	if (!in && nomem)
+		return th_err_set(err, TH_ERR_NOMEM,
+		                  "cannot decrypt '%s': out of memory", name);
+	if (!in) /* no stored file: it says so, writing nothing */
+		return th_backup_decrypt_to(b, id, blob, blob_len, name, out,
+		                            NULL, err);
+	st = charge_stored(b->crypt, in, name, &bw, err);
+	free(in);
+	if (st == TH_OK)
+		st = th_backup_decrypt_to(b, id, blob, blob_len, name, out,
+		                          &bw.used, err);
+	th_budget_end(&bw, st == TH_OK);
 	return st;
 }
 
@@ -288,8 +351,8 @@ static enum th_status decrypt_cached(struct th_backup *b, const char *id,
 	        &part, "%s.%llu", done,
 	        (unsigned long long)atomic_fetch_add(&b->crypt->seq, 1));
 	if (st == TH_OK)
-		st = th_backup_decrypt_to(b, id, blob, blob_len, name,
-		                          th_buf_str(&part), NULL, err);
+		st = decrypt_charged(b, id, blob, blob_len, name,
+		                     th_buf_str(&part), err);
 	if (st == TH_OK && rename(th_buf_str(&part), done) != 0)
 		st = th_err_set(err, TH_ERR_IO, "cannot decrypt '%s': %s", name,
 		                "cannot rename the decrypted copy");
@@ -307,9 +370,13 @@ enum th_status th_backup_local_file(struct th_backup *b, const char *id,
                                     const char *name, char **local,
                                     struct th_err *err)
 {
-	char *stored = th_backup_stored_path(b, id);
+	int nomem = 0;
+	char *stored = th_backup_stored_path(b, id, &nomem);
 
 	*local = NULL;
+	if (nomem)
+		return th_err_set(err, TH_ERR_NOMEM, "cannot read '%s': %s",
+		                  name, "out of memory");
 	if (!stored || !b->crypt) {
 		*local = stored;
 		return TH_OK;

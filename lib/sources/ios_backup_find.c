@@ -22,20 +22,31 @@ int th_backup_is_file_id(const char *id)
 
 /* <dir>/<id[0:2]>/<id> when id is a file ID and that is a regular file
  * (not a symlink: it could point out of the evidence). */
-char *th_backup_stored_path(const struct th_backup *b, const char *id)
+char *th_backup_stored_path(const struct th_backup *b, const char *id,
+                            int *nomem)
 {
 	struct stat st;
 	struct th_buf p;
+	enum th_status made;
+	char *path;
 
+	if (nomem)
+		*nomem = 0;
 	if (!id || !th_backup_is_file_id(id))
 		return NULL;
 	th_buf_init(&p, 4096);
-	if (th_buf_printf(&p, "%s/%.2s/%s", b->dir, id, id) != TH_OK ||
-	    lstat(th_buf_str(&p), &st) != 0 || !S_ISREG(st.st_mode)) {
+	made = th_buf_printf(&p, "%s/%.2s/%s", b->dir, id, id);
+	if (made != TH_OK || lstat(th_buf_str(&p), &st) != 0 ||
+	    !S_ISREG(st.st_mode)) {
+		if (nomem)
+			*nomem = made == TH_ERR_NOMEM;
 		th_buf_free(&p);
 		return NULL;
 	}
-	return th_buf_take(&p, NULL);
+	path = th_buf_take(&p, NULL);
+	if (!path && nomem)
+		*nomem = 1;
+	return path;
 }
 
 /*
@@ -111,7 +122,8 @@ static enum th_status prepare_find(struct th_backup *b,
 		st = cond_sql(path, "relativePath", &sql);
 	if (st == TH_OK && sqlite3_prepare_v2(b->manifest->db, th_buf_str(&sql),
 	                                      -1, stmt, NULL) != SQLITE_OK)
-		st = th_sqlite_error(b->manifest, err);
+		st = th_backup_manifest_failed(
+		        b, th_sqlite_error(b->manifest, err), err);
 	th_buf_free(&sql);
 	if (st != TH_OK)
 		return st;
@@ -139,7 +151,13 @@ static int visit_row(struct th_backup *b, const struct th_artifact *art,
 	    fnmatch(art->backup_path, rel, 0))
 		return 0;
 	th_buf_init(&name, 8192);
-	th_buf_printf(&name, "%s/%s", domain, rel);
+	*st = th_buf_printf(&name, "%s/%s", domain, rel);
+	if (*st != TH_OK) {
+		th_buf_free(&name);
+		th_err_set(err, *st, "cannot read '%s/%s': %s", domain, rel,
+		           th_status_str(*st));
+		return 1;
+	}
 	/* The blob before its size, as SQLite asks. */
 	blob = sqlite3_column_blob(stmt, 3);
 	*st = th_backup_local_file(b,
@@ -183,7 +201,8 @@ enum th_status th_backup_find(void *state, const struct th_artifact *art,
 		if (visit_row(b, art, stmt, fn, ctx, &st, err))
 			break;
 	if (st == TH_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		st = th_sqlite_error(b->manifest, err);
+		st = th_backup_manifest_failed(
+		        b, th_sqlite_error(b->manifest, err), err);
 	sqlite3_finalize(stmt);
 	return st;
 }
@@ -241,12 +260,16 @@ static int each_stored(const struct th_backup *b, const char *prefix,
 	char *shard = th_path_join(b->dir, prefix), *p;
 	char **names = NULL;
 	size_t n = 0, i;
-	int stop = 0;
+	int stop = 0, nomem = 0;
 
 	*st = shard ? list_shard(shard, prefix, &names, &n, err)
 	            : th_err_set(err, TH_ERR_NOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
-		p = stop ? NULL : th_backup_stored_path(b, names[i]);
+		p = stop ? NULL : th_backup_stored_path(b, names[i], &nomem);
+		if (nomem && *st == TH_OK) {
+			*st = th_err_set(err, TH_ERR_NOMEM, "out of memory");
+			stop = 1;
+		}
 		if (p)
 			stop = fn(ctx, p);
 		free(p);

@@ -21,22 +21,33 @@ struct th_backup {
 	 * the modules that need Manifest.db fail with this message and the
 	 * others (backup_info) still run. "" otherwise. */
 	char manifest_error[TH_ERR_MSG_MAX];
+	int manifest_said; /* manifest_error was given once */
 	plist_t info;
 	char *info_error;
 	struct th_backup_crypt *crypt; /* encrypted backups only */
 };
 
-/* TH_OK when Manifest.db is usable, else its error (into err). */
-enum th_status th_backup_need_manifest(const struct th_backup *b,
-                                       struct th_err *err);
+/* TH_OK when Manifest.db is usable, else its error, into err, as
+ * th_backup_manifest_failed gives it. */
+enum th_status th_backup_need_manifest(struct th_backup *b, struct th_err *err);
+
+/* A query on Manifest.db failed with `st` (message in err). Damage
+ * (TH_ERR_FORMAT) is said once, so that a damaged Manifest.db makes one
+ * warning and not one per module that looks a file up: the first time
+ * as TH_ERR_FORMAT with what is lost, then as TH_ERR_NOTFOUND (modules
+ * log that at debug level). Other statuses are returned as they are. */
+enum th_status th_backup_manifest_failed(struct th_backup *b, enum th_status st,
+                                         struct th_err *err);
 
 /* The backup folder for `path`: itself, or its one backup subfolder
- * (malloc'ed); NULL when neither. */
-char *th_backup_locate(const char *path);
+ * (malloc'ed); NULL when neither, or when an allocation failed while
+ * looking: then *nomem (may be NULL) is set. */
+char *th_backup_locate(const char *path, int *nomem);
 
 /* Whether the backup in `dir` is encrypted: Manifest.plist says
  * IsEncrypted and Manifest.db is not plain SQLite (a backup decrypted by
- * MVT or by decrypt-backup keeps the original Manifest.plist). */
+ * MVT or by decrypt-backup keeps the original Manifest.plist). 1 or 0,
+ * and -1 when it could not tell for want of memory. */
 int th_backup_dir_encrypted(const char *dir);
 
 /* Checks Manifest.db's Files table has the columns rows are read from. */
@@ -87,8 +98,10 @@ enum th_status th_backup_decrypt_to(struct th_backup *b, const char *id,
 int th_backup_is_file_id(const char *id);
 
 /* <dir>/<id[0:2]>/<id> (malloc'ed) when id is a file ID and that is a
- * regular file, not a symlink; else NULL. */
-char *th_backup_stored_path(const struct th_backup *b, const char *id);
+ * regular file, not a symlink; else NULL, with *nomem (may be NULL) set
+ * when the path could not be made for want of memory. */
+char *th_backup_stored_path(const struct th_backup *b, const char *id,
+                            int *nomem);
 
 /* A text column, "" for NULL. Valid until the next step. */
 const char *th_backup_col_text(sqlite3_stmt *stmt, int i);

@@ -10,16 +10,21 @@
 #define ROOT_MARK    "private/var"
 
 /* The folder before "private/var" in a member path ("" at the top),
- * malloc'ed, or NULL when the path has no such component. */
-static char *root_of(const char *path)
+ * malloc'ed, or NULL when the path has no such component (or, with
+ * *nomem set, when the copy could not be made). */
+static char *root_of(const char *path, int *nomem)
 {
 	const char *p = path;
 	size_t ml = strlen(ROOT_MARK);
+	char *r;
 
 	while ((p = strstr(p, ROOT_MARK)) != NULL) {
-		if ((p == path || p[-1] == '/') && (p[ml] == '/' || !p[ml]))
-			return strndup(path,
-			               p == path ? 0 : (size_t)(p - path - 1));
+		if ((p == path || p[-1] == '/') && (p[ml] == '/' || !p[ml])) {
+			r = strndup(path,
+			            p == path ? 0 : (size_t)(p - path - 1));
+			*nomem = !r;
+			return r;
+		}
 		p += ml;
 	}
 	return NULL;
@@ -28,6 +33,7 @@ static char *root_of(const char *path)
 struct scan {
 	char *root;
 	size_t seen;
+	int nomem;
 };
 
 static int scan_member(void *ctx, struct th_archive *ar,
@@ -35,38 +41,48 @@ static int scan_member(void *ctx, struct th_archive *ar,
 {
 	struct scan *s = ctx;
 
-	s->root = root_of(m->path);
-	return s->root != NULL || ++s->seen >= SCAN_MEMBERS;
+	s->root = root_of(m->path, &s->nomem);
+	return s->root != NULL || s->nomem || ++s->seen >= SCAN_MEMBERS;
 }
 
 /* Looks for private/var among the first members; the folder it is in,
- * or NULL. */
-static char *scan_root(const char *path)
+ * or NULL (with *nomem set when it could not look for want of
+ * memory). */
+static char *scan_root(const char *path, int *nomem)
 {
 	struct scan s = {0};
 	struct th_err err = {0};
 
-	th_archive_each(path, 0, scan_member, &s, NULL, &err);
+	if (th_archive_each(path, 0, scan_member, &s, NULL, &err) ==
+	    TH_ERR_NOMEM)
+		s.nomem = 1;
+	*nomem = s.nomem;
+	if (s.nomem) {
+		free(s.root);
+		return NULL;
+	}
 	return s.root;
 }
 
 static int bid(const char *path)
 {
 	char *p, *root;
-	int ok;
+	int ok, nomem = 0;
 
 	if (th_is_dir(path)) {
 		p = th_path_join(path, ROOT_MARK);
-		ok = p && th_is_dir(p);
+		if (!p)
+			return TH_BID_NOMEM;
+		ok = th_is_dir(p);
 		free(p);
 		return ok ? 85 : TH_BID_NONE;
 	}
 	if (!th_is_file(path) || !th_archive_name_ok(path) ||
 	    strncmp(th_path_base(path), "sysdiagnose_", 12) == 0)
 		return TH_BID_NONE;
-	root = scan_root(path);
+	root = scan_root(path, &nomem);
 	free(root);
-	return root ? 80 : TH_BID_NONE;
+	return nomem ? TH_BID_NOMEM : root ? 80 : TH_BID_NONE;
 }
 
 static void fs_close(void *state)
@@ -85,6 +101,7 @@ static enum th_status fs_open(const char *path,
 {
 	struct th_tree_src *s = malloc(sizeof(*s));
 	enum th_status st;
+	int nomem = 0;
 
 	*state = NULL;
 	if (!s)
@@ -92,11 +109,15 @@ static enum th_status fs_open(const char *path,
 	st = th_tree_src_init(s, path, err);
 	if (st == TH_OK)
 		s->tree.member_max = opt ? opt->max_artifact_size : 0;
+	if (st == TH_OK)
+		s->tree.budget = opt ? opt->budget : NULL;
 	if (st == TH_OK && th_is_dir(path)) {
 		st = th_tree_load_dir(&s->tree, path, err);
 	} else if (st == TH_OK) {
-		s->strip = scan_root(path);
-		st = th_tree_src_load_archive(s, TH_SRC_IOS_FS, 0, err);
+		s->strip = scan_root(path, &nomem);
+		st = nomem ? th_err_set(err, TH_ERR_NOMEM,
+		                        "cannot open '%s': out of memory", path)
+		           : th_tree_src_load_archive(s, TH_SRC_IOS_FS, 0, err);
 	}
 	if (st != TH_OK) {
 		fs_close(s);

@@ -66,6 +66,7 @@ struct th_file {
 typedef int (*th_file_fn)(void *ctx, const struct th_file *file);
 
 struct th_source;
+struct th_budget;
 
 /* What a source may need besides the path (from th_run_options). Owned
  * by the caller; valid until the source is closed. */
@@ -77,6 +78,9 @@ struct th_source_options {
 	int fast;
 	const char *timezone;
 	uint64_t max_artifact_size; /* 0: each reader's default */
+	/* The run's extraction budget (core/budget.h), charged for every
+	 * byte written into a private temp folder; NULL: no budget. */
+	struct th_budget *budget;
 };
 
 struct th_source_ops {
@@ -96,7 +100,9 @@ struct th_source_ops {
 	/* Android: the text of dumpsys section `service` ("package",
 	 * "appops"), from dumpsys.txt or the bugreport's dumpstate, split
 	 * once per source (lib/formats/dumpsys.h). The text stays valid
-	 * until close. TH_ERR_NOTFOUND when absent. NULL: no dumpsys. */
+	 * until close. TH_ERR_NOTFOUND when absent. NULL: no dumpsys.
+	 * On TH_OK, err's message (empty otherwise) is a warning for the
+	 * user, given once per source: a cut-off dumpsys.txt. */
 	enum th_status (*dumpsys)(void *state, const char *service,
 	                          const char **text, size_t *len,
 	                          struct th_err *err);

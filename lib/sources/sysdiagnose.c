@@ -1,5 +1,6 @@
 /* The sysdiagnose source: an archive or folder, indexed once at open. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,21 +18,32 @@ struct sd_state {
 	char *root;             /* folder: the sysdiagnose's top folder */
 };
 
+/* 1 when dir/name exists, 0 when not, -1 out of memory. */
 static int has(const char *dir, const char *name)
 {
 	char *p = th_path_join(dir, name);
-	int ok = p && (th_is_file(p) || th_is_dir(p));
+	int ok = p ? th_is_file(p) || th_is_dir(p) : -1;
 
 	free(p);
 	return ok;
 }
 
-/* 0-100 for a folder that is a sysdiagnose's top folder. */
+/* 0-100 for a folder that is a sysdiagnose's top folder; TH_BID_NOMEM
+ * when it could not look. */
 static int bid_top(const char *dir)
 {
-	int marks = has(dir, "ps.txt") + has(dir, "system_logs.logarchive") +
-	            has(dir, "sysdiagnose.log") + has(dir, "crashes_and_spins");
+	static const char *const marks_of[] = {
+	        "ps.txt", "system_logs.logarchive", "sysdiagnose.log",
+	        "crashes_and_spins"};
+	int marks = 0, h;
+	size_t i;
 
+	for (i = 0; i < sizeof(marks_of) / sizeof(*marks_of); i++) {
+		h = has(dir, marks_of[i]);
+		if (h < 0)
+			return TH_BID_NOMEM;
+		marks += h;
+	}
 	if (!marks)
 		return TH_BID_NONE;
 	if (strncmp(th_path_base(dir), PREFIX, strlen(PREFIX)) == 0)
@@ -39,27 +51,36 @@ static int bid_top(const char *dir)
 	return marks >= 2 ? 75 : TH_BID_NONE;
 }
 
-/* The one sysdiagnose_* child folder of dir (malloc'ed), or NULL. */
-static char *top_child(const char *dir)
+/* The one sysdiagnose_* child folder of dir (malloc'ed), or NULL (with
+ * *nomem set when it could not look for want of memory). */
+static char *top_child(const char *dir, int *nomem)
 {
 	struct dirent *de;
 	char *found = NULL, *p;
 	size_t seen = 0;
+	int b;
 	DIR *d = opendir(dir);
 
+	*nomem = !d && errno == ENOMEM;
 	if (!d)
 		return NULL;
-	while (seen++ < CHILDREN_MAX && (de = readdir(d)) != NULL) {
+	while (!*nomem && seen++ < CHILDREN_MAX && (de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, PREFIX, strlen(PREFIX)) != 0)
 			continue;
 		p = th_path_join(dir, de->d_name);
-		if (p && th_is_dir(p) && bid_top(p) > TH_BID_NONE && !found) {
+		b = !p ? TH_BID_NOMEM : th_is_dir(p) ? bid_top(p) : 0;
+		*nomem = b == TH_BID_NOMEM;
+		if (b > TH_BID_NONE && !found) {
 			found = p;
 			continue;
 		}
 		free(p);
 	}
 	closedir(d);
+	if (*nomem) {
+		free(found);
+		return NULL;
+	}
 	return found;
 }
 
@@ -72,23 +93,24 @@ static int archive_named(const char *path)
 static int bid(const char *path)
 {
 	char *child;
-	int b;
+	int b, nomem = 0;
 
 	if (th_is_file(path))
 		return archive_named(path) ? 95 : TH_BID_NONE;
 	if (!th_is_dir(path))
 		return TH_BID_NONE;
 	b = bid_top(path);
-	if (b > TH_BID_NONE)
+	if (b > TH_BID_NONE || b == TH_BID_NOMEM)
 		return b;
-	child = top_child(path);
+	child = top_child(path, &nomem);
 	free(child);
-	return child ? 80 : TH_BID_NONE;
+	return nomem ? TH_BID_NOMEM : child ? 80 : TH_BID_NONE;
 }
 
 struct top_scan {
 	char *top;
 	size_t seen;
+	int nomem;
 };
 
 /* The sysdiagnose_* folder the members sit in, from the first members
@@ -100,9 +122,11 @@ static int top_member(void *ctx, struct th_archive *ar,
 	size_t n = strcspn(m->path, "/");
 
 	if (strncmp(m->path, PREFIX, strlen(PREFIX)) == 0 &&
-	    (m->path[n] == '/' || m->type == TH_MEMBER_DIR))
+	    (m->path[n] == '/' || m->type == TH_MEMBER_DIR)) {
 		t->top = strndup(m->path, n);
-	return t->top != NULL || ++t->seen >= TOP_SCAN_MAX;
+		t->nomem = !t->top;
+	}
+	return t->top != NULL || t->nomem || ++t->seen >= TOP_SCAN_MAX;
 }
 
 static void sd_close(void *state)
@@ -121,9 +145,28 @@ static enum th_status open_archive(struct sd_state *s, struct th_err *err)
 	struct th_err scan_err = {0};
 	struct top_scan top = {0};
 
-	th_archive_each(s->src.path, 0, top_member, &top, NULL, &scan_err);
+	if (th_archive_each(s->src.path, 0, top_member, &top, NULL,
+	                    &scan_err) == TH_ERR_NOMEM ||
+	    top.nomem) {
+		free(top.top);
+		return th_err_set(err, TH_ERR_NOMEM, "cannot open '%s': %s",
+		                  s->src.path, "out of memory");
+	}
 	s->src.strip = top.top;
 	return th_tree_src_load_archive(&s->src, TH_SRC_SYSDIAGNOSE, 1, err);
+}
+
+static enum th_status open_dir(struct sd_state *s, const char *path,
+                               struct th_err *err)
+{
+	int b = bid_top(path), nomem = b == TH_BID_NOMEM;
+
+	if (!nomem && b == TH_BID_NONE)
+		s->root = top_child(path, &nomem);
+	if (nomem)
+		return th_err_set(err, TH_ERR_NOMEM, "cannot open '%s': %s",
+		                  path, "out of memory");
+	return th_tree_load_dir(&s->src.tree, s->root ? s->root : path, err);
 }
 
 static enum th_status sd_open(const char *path,
@@ -140,10 +183,10 @@ static enum th_status sd_open(const char *path,
 	st = th_tree_src_init(&s->src, path, err);
 	if (st == TH_OK)
 		s->src.tree.member_max = opt ? opt->max_artifact_size : 0;
+	if (st == TH_OK)
+		s->src.tree.budget = opt ? opt->budget : NULL;
 	if (st == TH_OK && th_is_dir(path)) {
-		s->root = bid_top(path) > TH_BID_NONE ? NULL : top_child(path);
-		st = th_tree_load_dir(&s->src.tree, s->root ? s->root : path,
-		                      err);
+		st = open_dir(s, path, err);
 	} else if (st == TH_OK) {
 		st = open_archive(s, err);
 	}

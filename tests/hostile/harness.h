@@ -57,6 +57,11 @@ struct hcase {
 	uint64_t mem_mib;    /* address space */
 	const char *line[2]; /* one stderr line holds both (NULL: any) */
 	const char *result;  /* a result file another module wrote */
+	/* When set, exactly `said` log lines (stderr's "module: level: "
+	 * lines, not the summary's indented rows) name it. */
+	const char *said_of;
+	int said;
+	const char *args[4]; /* more options, NULL-ended ("--max-extract") */
 };
 
 static void case_open(struct hcase *c, const char *name)
@@ -218,8 +223,8 @@ static int wait_bounded(pid_t pid, int wall, double *secs, long *rss)
 static char *run_case(struct hcase *c, int *rc)
 {
 	char *out = th_path_join(c->root, "out"), *text;
-	char *argv[16], name[] = "/tmp/th-hostile-XXXXXX";
-	int n = 0, ofd = mkstemp(name), status;
+	char *argv[20], name[] = "/tmp/th-hostile-XXXXXX";
+	int n = 0, ofd = mkstemp(name), status, i;
 	double secs;
 	long rss;
 	pid_t pid;
@@ -242,6 +247,8 @@ static char *run_case(struct hcase *c, int *rc)
 		argv[n++] = "-i";
 		argv[n++] = c->iocs2;
 	}
+	for (i = 0; i < 4 && c->args[i]; i++)
+		argv[n++] = (char *)c->args[i];
 	argv[n++] = c->target;
 	argv[n] = NULL;
 	pid = fork();
@@ -283,6 +290,26 @@ static int line_with(const char *text, const char *a, const char *b)
 		p = *e ? e + 1 : e;
 	}
 	return ok;
+}
+
+/* Log lines of text that hold `needle`: the summary's rows (indented)
+ * are not log lines. */
+static int log_lines_with(const char *text, const char *needle)
+{
+	const char *p = text, *e;
+	char *line;
+	int n = 0;
+
+	while (*p) {
+		e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		line = strndup(p, (size_t)(e - p));
+		n += line[0] != ' ' && strstr(line, needle) != NULL;
+		free(line);
+		p = *e ? e + 1 : e;
+	}
+	return n;
 }
 
 static void dirs(const struct hcase *c, int make)
@@ -328,6 +355,10 @@ static void expect(struct hcase *c)
 		         c->line[0], c->line[1] ? c->line[1] : "", text);
 	if (rc != 0 && rc != 1)
 		fail_msg("%s: exit %d\n%s", c->name, rc, text);
+	if (c->said_of && log_lines_with(text, c->said_of) != c->said)
+		fail_msg("%s: %d log lines name '%s', not %d:\n%s", c->name,
+		         log_lines_with(text, c->said_of), c->said_of, c->said,
+		         text);
 	res = th_path_join(c->root, "out");
 	l = th_path_join(res, c->result);
 	if (!th_is_file(l))

@@ -38,4 +38,13 @@ struct nomem_case {
 extern const struct nomem_case nomem_cases[];
 extern const unsigned nomem_ncases;
 
+/* The context of a whole check on tmp/rel (nomem_cases.c), for run_check;
+ * NULL when out of memory. */
+void *nomem_check_ctx(const char *tmp, const char *rel, const char *password);
+
+/* Android evidence built from th-gen's (nomem_android.c). */
+int nomem_setup_intrusion(const char *tmp, void **ctx, const char **skip);
+int nomem_setup_bugreport_dir(const char *tmp, void **ctx, const char **skip);
+int nomem_setup_androidqf_zip(const char *tmp, void **ctx, const char **skip);
+
 #endif

@@ -74,6 +74,17 @@ static void run_core(void *ctx, const char *work, struct nomem_out *out)
 
 /* --- plists --- */
 
+/* A seed that is malformed on purpose gives TH_ERR_FORMAT on the clean
+ * run too: that is a result (in the digest), not the case's status, so
+ * a failure that turns into "malformed" still shows as a difference. */
+static void note_parse(struct nomem_out *out, enum th_status st)
+{
+	if (st == TH_ERR_FORMAT || st == TH_ERR_LIMIT)
+		nomem_mixn(&out->digest, (uint64_t)st);
+	else
+		note(out, st);
+}
+
 static void plist_one(const char *path, struct nomem_out *out)
 {
 	struct th_err err;
@@ -81,10 +92,10 @@ static void plist_one(const char *path, struct nomem_out *out)
 	json_t *j = NULL;
 	char *text;
 
-	note(out, th_plist_read_file(path, &p, &err));
+	note_parse(out, th_plist_read_file(path, &p, &err));
 	if (!p)
 		return;
-	note(out, th_plist_to_json(p, 64, &j, &err));
+	note_parse(out, th_plist_to_json(p, 64, &j, &err));
 	th_failmalloc_hold(1);
 	text = j ? json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
 	nomem_mix(&out->digest, text);
@@ -95,7 +106,7 @@ static void plist_one(const char *path, struct nomem_out *out)
 		enum th_status st = th_nskeyed_resolve(p, NULL, &r, &err);
 
 		if (st != TH_ERR_NOTFOUND)
-			note(out, st);
+			note_parse(out, st);
 		nomem_mixn(&out->digest, r ? plist_dict_get_size(r) : 0);
 		plist_free(r);
 	}
@@ -280,6 +291,15 @@ static struct check_ctx *check_ctx(const char *tmp, const char *rel)
 	return c;
 }
 
+void *nomem_check_ctx(const char *tmp, const char *rel, const char *password)
+{
+	struct check_ctx *c = check_ctx(tmp, rel);
+
+	if (c)
+		c->password = password;
+	return c;
+}
+
 static int setup_backup(const char *tmp, void **ctx, const char **skip)
 {
 	struct th_gen_backup_opts g = {.infected = 1, .seed = 1};
@@ -420,6 +440,12 @@ const struct nomem_case nomem_cases[] = {
          run_check, teardown_check},
         {"ab", "check of a generated encrypted Android backup (.ab)", setup_ab,
          run_check, teardown_check},
+        {"intrusion", "check of a generated intrusion-logs folder",
+         nomem_setup_intrusion, run_check, teardown_check},
+        {"bugreport-dir", "check of a generated bugreport, unzipped",
+         nomem_setup_bugreport_dir, run_check, teardown_check},
+        {"androidqf-zip", "check of a generated androidqf acquisition, zipped",
+         nomem_setup_androidqf_zip, run_check, teardown_check},
         {"fs", "check of a generated iOS file-system dump", setup_fs, run_check,
          teardown_check},
         {"recheck", "check-iocs on the results of a backup check",

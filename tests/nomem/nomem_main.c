@@ -271,6 +271,8 @@ static int judge(const struct nomem_case *c, const char *tmp, uint64_t n,
 			        " failing: TH_OK, a warning and "
 			        "different results\n",
 			        o->strict ? "FAIL" : "note", c->name, n);
+		if (getenv("NOMEM_TRACE"))
+			show_log(tmp);
 		return o->strict;
 	}
 	t->silent++;

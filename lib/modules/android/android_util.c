@@ -4,6 +4,7 @@
 
 #include "core/buf.h"
 #include "core/fsutil.h"
+#include "core/jsonutil.h"
 #include "core/limits.h"
 #include "core/timeconv.h"
 #include "modules/android/android_util.h"
@@ -30,10 +31,10 @@ static enum th_status read_art(struct read_one *r, const struct th_file *f,
 	                      th_run_artifact_max(r->run, r->max), data, len,
 	                      err);
 	if (st == TH_ERR_LIMIT)
-		th_run_log(r->run, TH_LOG_WARN, "%s", err->msg);
+		th_run_warn(r->run, st, "%s", err->msg);
 	else if (st != TH_OK)
-		th_run_log(r->run, TH_LOG_WARN, "cannot read '%s': %s", f->name,
-		           err->msg);
+		th_run_warn(r->run, st, "cannot read '%s': %s", f->name,
+		            err->msg);
 	return st;
 }
 
@@ -47,6 +48,11 @@ static int on_one(void *ctx, const struct th_file *f)
 	if (r->st != TH_OK)
 		return 1;
 	r->name = strdup(f->name);
+	if (!r->name) {
+		r->st = TH_ERR_NOMEM;
+		free(r->data);
+		r->data = NULL;
+	}
 	return 1;
 }
 
@@ -137,7 +143,7 @@ int64_t th_jint(const json_t *obj, const char *key, int64_t def)
 
 void th_jset(json_t *rec, const char *key, json_t *v)
 {
-	json_object_set_new(rec, key, v ? v : json_null());
+	th_json_set_new(rec, key, v);
 }
 
 int64_t th_jtime(const json_t *rec, const char *key)
@@ -151,11 +157,14 @@ int64_t th_jtime(const json_t *rec, const char *key)
 static char *quote_bigints(const char *d, size_t len, size_t *out_len)
 {
 	struct th_buf b;
+	enum th_status st = TH_OK;
 	size_t i = 0, j;
 	int in_str = 0;
 
+	/* Quoting adds 2 bytes to 19 digits or more, so the bound always
+	 * holds the result: a failed add is a failed allocation. */
 	th_buf_init(&b, len + len / 4 + 64);
-	while (i < len) {
+	while (i < len && st == TH_OK) {
 		if (in_str) {
 			j = i + strcspn(d + i, "\\\"");
 			if (j > len)
@@ -164,12 +173,12 @@ static char *quote_bigints(const char *d, size_t len, size_t *out_len)
 			j = i;
 		}
 		if (in_str && j > i) {
-			th_buf_add(&b, d + i, j - i);
+			st = th_buf_add(&b, d + i, j - i);
 			i = j;
 			continue;
 		}
 		if (in_str && d[i] == '\\' && i + 1 < len) {
-			th_buf_add(&b, d + i, 2);
+			st = th_buf_add(&b, d + i, 2);
 			i += 2;
 			continue;
 		}
@@ -178,13 +187,17 @@ static char *quote_bigints(const char *d, size_t len, size_t *out_len)
 		if (!in_str && d[i] >= '0' && d[i] <= '9' &&
 		    (j = strspn(d + i, "0123456789")) > BIGINT_DIGITS &&
 		    (i == 0 || strchr(":[, \t\r\n", d[i - 1]))) {
-			th_buf_addc(&b, '"');
-			th_buf_add(&b, d + i, j);
-			th_buf_addc(&b, '"');
+			if ((st = th_buf_addc(&b, '"')) == TH_OK &&
+			    (st = th_buf_add(&b, d + i, j)) == TH_OK)
+				st = th_buf_addc(&b, '"');
 			i += j;
 			continue;
 		}
-		th_buf_addc(&b, d[i++]);
+		st = th_buf_addc(&b, d[i++]);
+	}
+	if (st != TH_OK) {
+		th_buf_free(&b);
+		return NULL;
 	}
 	return th_buf_take(&b, out_len);
 }
@@ -198,8 +211,10 @@ json_t *th_json_load_lenient(const char *data, size_t len)
 	if (j)
 		return j;
 	q = quote_bigints(data, len, &qlen);
-	if (!q)
+	if (!q) {
+		th_json_nomem_note();
 		return NULL;
+	}
 	j = json_loadb(q, qlen, 0, NULL);
 	free(q);
 	return j;
@@ -210,6 +225,7 @@ enum th_status th_android_json_array(struct th_run *run, const char *glob,
                                      enum th_status (*fn)(struct th_run *run,
                                                           json_t *item))
 {
+	unsigned long lost = th_json_nomem_count();
 	enum th_status st;
 	json_t *root, *v;
 	char *data, *name = NULL;
@@ -221,6 +237,12 @@ enum th_status th_android_json_array(struct th_run *run, const char *glob,
 	root = lenient ? th_json_load_lenient(data, len)
 	               : json_loadb(data, len, 0, NULL);
 	free(data);
+	if (!root && th_json_nomem_count() != lost) {
+		st = th_run_fail(run, TH_ERR_NOMEM, "cannot read '%s': %s",
+		                 name, th_status_str(TH_ERR_NOMEM));
+		free(name);
+		return st;
+	}
 	if (!json_is_array(root)) {
 		json_decref(root);
 		st = th_run_fail(run, TH_ERR_FORMAT,

@@ -34,7 +34,8 @@ enum th_status th_android_json_array(struct th_run *run, const char *glob,
 
 /* Parses JSON text whose integers may not fit in 64 bits (androidqf
  * writes certificate serial numbers as bare numbers): such numbers are
- * read as strings of their digits. NULL when it is not JSON. */
+ * read as strings of their digits. NULL when it is not JSON, or when
+ * memory failed (then counted by th_json_nomem_note). */
 json_t *th_json_load_lenient(const char *data, size_t len);
 
 /* A string member of a JSON object, or NULL. */
@@ -43,7 +44,9 @@ const char *th_jstr(const json_t *obj, const char *key);
 /* An integer member (number or decimal string); def when absent. */
 int64_t th_jint(const json_t *obj, const char *key, int64_t def);
 
-/* Sets rec[key] (stealing v; NULL v sets null). */
+/* Sets rec[key] (stealing v). A NULL v is a builder that could not
+ * allocate: the value is lost and counted (th_json_nomem_note), so the
+ * run fails the module with TH_ERR_NOMEM; pass json_null() for null. */
 void th_jset(json_t *rec, const char *key, json_t *v);
 
 /* The time of a record written by th_json_time ("timestamp" or the

@@ -1,6 +1,7 @@
 /* aqf_files: androidqf's files.json (a JSON array or JSON lines, up to
  * millions of entries, streamed one at a time): paths and hashes vs
  * indicators, and anything under /data/local/tmp/. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,10 +276,11 @@ static void emit_batch(struct files_walk *w, struct batch *b)
 static void fill_batch(struct batch *b)
 {
 	struct th_buf *line = &b->rd->line;
-	int too_long;
+	int too_long, r = 0;
 
 	while (b->n < BATCH_LINES && b->text.len <= BATCH_BYTES &&
-	       th_ndjson_getline(b->rd->f, line, LINE_MAX_BYTES, &too_long)) {
+	       (r = th_ndjson_getline(b->rd->f, line, LINE_MAX_BYTES,
+	                              &too_long)) > 0) {
 		if (too_long) {
 			b->bad++;
 			continue;
@@ -292,6 +294,8 @@ static void fill_batch(struct batch *b)
 		}
 		b->off[++b->n] = b->text.len;
 	}
+	if (r < 0)
+		b->st = TH_ERR_NOMEM;
 }
 
 /* The background task: the next batch, read and then parsed on every
@@ -377,8 +381,12 @@ static int on_file(void *ctx, const struct th_file *file)
 	int c;
 
 	w->seen = 1;
-	if (!f)
+	if (!f) {
+		th_run_warn(w->run, errno == ENOMEM ? TH_ERR_NOMEM : TH_ERR_IO,
+		            "cannot read '%s': %s", file->name,
+		            strerror(errno));
 		return 0;
+	}
 	while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t')
 		;
 	if (c == '{') {
@@ -386,8 +394,8 @@ static int on_file(void *ctx, const struct th_file *file)
 		read_lines(w, f);
 	} else if (th_jsonseq_each(file->local_path, on_record, w, &err) !=
 	           TH_OK) {
-		th_run_log(w->run, TH_LOG_WARN, "cannot read '%s': %s",
-		           file->name, err.msg);
+		th_run_warn(w->run, err.status, "cannot read '%s': %s",
+		            file->name, err.msg);
 	}
 	fclose(f);
 	return 1;

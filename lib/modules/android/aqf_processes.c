@@ -53,7 +53,8 @@ static int on_row(void *ctx, const struct th_ps_row *row)
 	th_jset(rec, "user", th_json_string(row->user));
 	th_jset(rec, "pid", int_or_string(row->pid));
 	th_jset(rec, "ppid", int_or_string(row->ppid));
-	th_jset(rec, "label", *row->label ? th_json_string(row->label) : NULL);
+	th_jset(rec, "label",
+	        *row->label ? th_json_string(row->label) : json_null());
 	th_jset(rec, "proc_name", th_json_string(row->name));
 	w->st = th_run_record(w->run, rec);
 	return w->st != TH_OK;
@@ -65,8 +66,9 @@ static enum th_status json_item(struct th_run *run, json_t *p)
 {
 	if (!json_is_object(p))
 		return TH_OK;
-	if (!json_object_get(p, "proc_name") && th_jstr(p, "name"))
-		json_object_set(p, "proc_name", json_object_get(p, "name"));
+	if (!json_object_get(p, "proc_name") && th_jstr(p, "name") &&
+	    json_object_set(p, "proc_name", json_object_get(p, "name")) != 0)
+		return TH_ERR_NOMEM;
 	return th_run_record(run, json_incref(p));
 }
 

@@ -1,15 +1,21 @@
 /* aqf_settings: androidqf's settings_<namespace>.txt files ("key=value"
  * lines) as one object {namespace: {key: value}} (MVT's shape); values
  * that weaken the device's protections are medium alerts. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/jsonutil.h"
+#include "formats/settings.h"
 #include "modules/android/android_modules.h"
 #include "modules/android/android_util.h"
 
 #define SETTINGS_MAX ((size_t)64 << 20)
 #define NS_MAX       64
+/* A phone has a few hundred settings a namespace. The record is one
+ * object held whole (MVT's shape), so a file of millions of keys is cut
+ * here rather than grown to gigabytes (5 million keys took 1 GiB). */
+#define KEYS_MAX 100000
 
 struct unsafe_setting {
 	const char *key;
@@ -72,45 +78,100 @@ static void namespace_of(const char *name, char ns[NS_MAX])
 	ns[n] = '\0';
 }
 
+struct walk {
+	struct th_run *run;
+	json_t *all;
+	json_t *kv;  /* the settings of the file being read */
+	size_t keys; /* read in all files */
+	enum th_status st;
+	char name[256]; /* the file that ran out of memory */
+};
+
+/* obj[key] = v (stolen), the key made valid UTF-8 first: a key that is
+ * not UTF-8 is kept with U+FFFD rather than dropped by jansson. Only
+ * memory can fail then. */
+static enum th_status set_repaired(json_t *obj, const char *key, size_t key_len,
+                                   json_t *v)
+{
+	json_t *k = th_json_stringn(key, key_len);
+	int rc;
+
+	/* th_json_stringn gives JSON null when memory ran out. */
+	if (!json_is_string(k) || !v || json_is_null(v)) {
+		json_decref(k);
+		json_decref(v);
+		return TH_ERR_NOMEM;
+	}
+	rc = json_object_setn_new(obj, json_string_value(k),
+	                          json_string_length(k), v);
+	json_decref(k);
+	return rc == 0 ? TH_OK : TH_ERR_NOMEM;
+}
+
+static int on_setting(void *ctx, const char *key, size_t key_len,
+                      const char *value, size_t value_len)
+{
+	struct walk *w = ctx;
+
+	if (w->keys == KEYS_MAX) {
+		w->st = TH_ERR_LIMIT;
+		return 1;
+	}
+	w->keys++;
+	w->st = set_repaired(w->kv, key, key_len,
+	                     th_json_stringn(value, value_len));
+	return w->st != TH_OK;
+}
+
 static int on_file(void *ctx, const char *name, char *data, size_t len)
 {
-	json_t *all = ctx, *kv = json_object();
-	char ns[NS_MAX], *line = data, *end, *eq;
+	struct walk *w = ctx;
+	char ns[NS_MAX];
+	size_t bad = 0;
 
 	namespace_of(name, ns);
-	while (kv && line < data + len) {
-		end = memchr(line, '\n', (size_t)(data + len - line));
-		if (!end)
-			end = data + len;
-		*end = '\0';
-		if (end > line && end[-1] == '\r')
-			end[-1] = '\0';
-		eq = strchr(line, '=');
-		if (eq && eq > line) {
-			*eq = '\0';
-			/* A key that is not UTF-8 is dropped by jansson. */
-			json_object_set_new(kv, line, th_json_string(eq + 1));
-		}
-		line = end + 1;
-	}
-	if (kv)
-		json_object_set_new(all, ns, kv);
-	return 0;
+	w->kv = json_object();
+	w->st = w->kv ? TH_OK : TH_ERR_NOMEM;
+	if (w->kv)
+		th_settings_each(data, len, on_setting, w, &bad);
+	if (bad)
+		th_run_log(w->run, TH_LOG_DEBUG,
+		           "'%s': %zu lines are not settings", name, bad);
+	/* Past the limit, what was read stays and the rest is said. */
+	if (w->st == TH_ERR_LIMIT)
+		th_run_warn(w->run, TH_ERR_LIMIT,
+		            "'%s': more than %d settings in all: the rest are "
+		            "ignored",
+		            name, KEYS_MAX);
+	if (w->st == TH_OK || w->st == TH_ERR_LIMIT)
+		w->st = set_repaired(w->all, ns, strlen(ns), w->kv) == TH_OK
+		                ? w->st
+		                : TH_ERR_NOMEM;
+	else
+		json_decref(w->kv);
+	w->kv = NULL;
+	if (w->st == TH_ERR_NOMEM)
+		snprintf(w->name, sizeof(w->name), "%s", name);
+	return w->st != TH_OK;
 }
 
 static enum th_status settings_run(struct th_run *run)
 {
-	json_t *all = json_object();
+	struct walk w = {.run = run, .all = json_object(), .st = TH_OK};
 	enum th_status st;
 
-	if (!all)
+	if (!w.all)
 		return TH_ERR_NOMEM;
-	st = th_android_each(run, "settings_*.txt", SETTINGS_MAX, on_file, all);
+	st = th_android_each(run, "settings_*.txt", SETTINGS_MAX, on_file, &w);
+	if (st == TH_OK && w.st == TH_ERR_NOMEM)
+		st = th_run_fail(run, w.st,
+		                 "cannot store the settings of '%s': %s",
+		                 w.name, th_status_str(w.st));
 	if (st != TH_OK) {
-		json_decref(all);
+		json_decref(w.all);
 		return st;
 	}
-	return th_run_record(run, all);
+	return th_run_record(run, w.all);
 }
 
 static const struct th_artifact settings_artifacts[] = {

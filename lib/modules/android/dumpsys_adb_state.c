@@ -25,14 +25,19 @@ static void adb_check(struct th_run *run, const json_t *rec)
 	        th_jstr(k, "fingerprint") ? th_jstr(k, "fingerprint") : "");
 }
 
+struct acq_read {
+	json_t *acq;
+	struct th_err err;
+};
+
 static int on_acq(void *ctx, const struct th_file *f)
 {
-	json_t **acq = ctx;
+	struct acq_read *r = ctx;
 	char *data = NULL;
 	size_t len;
 
-	if (th_read_file(f->local_path, ACQ_MAX, &data, &len, NULL) == TH_OK)
-		*acq = json_loadb(data, len, 0, NULL);
+	if (th_read_file(f->local_path, ACQ_MAX, &data, &len, &r->err) == TH_OK)
+		r->acq = json_loadb(data, len, 0, NULL);
 	free(data);
 	return 1;
 }
@@ -61,14 +66,22 @@ static void foreign_keys(struct th_run *run, const json_t *rec)
 {
 	static const struct th_artifact acq_art = {.android_glob =
 	                                                   "acquisition.json"};
+	struct acq_read r = {0};
 	struct th_err err = {0};
-	json_t *acq = NULL;
+	json_t *acq;
 	const json_t *k;
 	size_t i;
 
 	if (!(th_source_kinds(th_run_source(run)) & TH_SRC_ANDROIDQF))
 		return;
-	th_source_find(th_run_source(run), &acq_art, on_acq, &acq, &err);
+	/* Without acquisition.json no key can be told foreign; short of
+	 * memory, the module must not look complete. */
+	if (th_source_find(th_run_source(run), &acq_art, on_acq, &r, &err) ==
+	    TH_ERR_NOMEM)
+		th_run_warn(run, TH_ERR_NOMEM, "%s", err.msg);
+	else if (r.err.status == TH_ERR_NOMEM)
+		th_run_warn(run, TH_ERR_NOMEM, "%s", r.err.msg);
+	acq = r.acq;
 	if (!json_is_object(acq)) {
 		json_decref(acq);
 		return;

@@ -36,6 +36,8 @@ enum th_status th_dsm_run(struct th_run *run, const char *service,
 	if (st != TH_OK)
 		return th_run_fail(run, st, "%s",
 		                   err.msg[0] ? err.msg : "no dumpsys section");
+	if (err.msg[0]) /* a cut-off dumpsys: read all the same */
+		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
 	st = parse(text, len, on_record, &e);
 	if (st == TH_ERR_LIMIT) {
 		th_run_log(run, TH_LOG_WARN,

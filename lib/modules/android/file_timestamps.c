@@ -26,7 +26,7 @@ static enum th_status emit_members(struct th_run *run, struct th_afs *a,
 		th_jset(rec, "file", th_json_string(m->name));
 		th_jset(rec, "timestamp", th_json_time(m->mtime));
 		th_jset(rec, "size",
-		        m->size < 0 ? NULL : json_integer(m->size));
+		        m->size < 0 ? json_null() : json_integer(m->size));
 		th_run_event(run, m->mtime, "file_timestamp", m->name);
 		st = th_run_record(run, rec);
 		n++;

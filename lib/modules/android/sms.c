@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "core/buf.h"
+#include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "modules/android/android_modules.h"
 #include "modules/android/android_util.h"
@@ -20,6 +21,7 @@ static enum th_status inflate_all(const char *in, size_t len, size_t max,
                                   char **out, size_t *out_len)
 {
 	unsigned char chunk[65536];
+	enum th_status st = TH_OK;
 	struct th_buf b;
 	z_stream z = {0};
 	int zr = Z_OK;
@@ -29,20 +31,24 @@ static enum th_status inflate_all(const char *in, size_t len, size_t max,
 	th_buf_init(&b, max);
 	z.next_in = (unsigned char *)in;
 	z.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
-	while (zr == Z_OK) {
+	while (zr == Z_OK && st == TH_OK) {
 		z.next_out = chunk;
 		z.avail_out = sizeof(chunk);
 		zr = inflate(&z, Z_NO_FLUSH);
-		if ((zr == Z_OK || zr == Z_STREAM_END) &&
-		    th_buf_add(&b, chunk, sizeof(chunk) - z.avail_out) != TH_OK)
-			zr = Z_MEM_ERROR;
+		/* Past max: TH_ERR_LIMIT; a failed growth: TH_ERR_NOMEM. */
+		if (zr == Z_OK || zr == Z_STREAM_END)
+			st = th_buf_add(&b, chunk, sizeof(chunk) - z.avail_out);
 		if (zr == Z_OK && z.avail_in == 0 && z.avail_out != 0)
 			zr = Z_DATA_ERROR; /* truncated */
 	}
 	inflateEnd(&z);
-	if (zr != Z_STREAM_END) {
+	if (st == TH_OK && zr == Z_MEM_ERROR)
+		st = TH_ERR_NOMEM;
+	else if (st == TH_OK && zr != Z_STREAM_END)
+		st = TH_ERR_FORMAT;
+	if (st != TH_OK) {
 		th_buf_free(&b);
-		return zr == Z_MEM_ERROR ? TH_ERR_LIMIT : TH_ERR_FORMAT;
+		return st;
 	}
 	*out = th_buf_take(&b, out_len);
 	return *out ? TH_OK : TH_ERR_NOMEM;
@@ -54,8 +60,7 @@ static int add_link(void *ctx, const char *url, size_t len)
 
 	if (json_array_size(links) >= LINKS_MAX)
 		return 1;
-	json_array_append_new(links, json_stringn(url, len));
-	return 0;
+	return th_json_append_new(links, th_json_stringn(url, len)) != 0;
 }
 
 /* MVT's shape: mms_body becomes body; isodate, direction and links
@@ -66,10 +71,10 @@ static void shape(json_t *e)
 	const char *body;
 	int64_t ms = th_jint(e, "date", -1);
 
-	if (mb) {
-		json_object_set(e, "body", mb);
+	if (mb && json_object_set(e, "body", mb) != 0)
+		th_json_nomem_note();
+	else if (mb)
 		json_object_del(e, "mms_body");
-	}
 	th_jset(e, "isodate",
 	        th_json_time(ms < 0 ? TH_TIME_NONE
 	                            : th_time_from_android_ms(ms)));
@@ -77,7 +82,10 @@ static void shape(json_t *e)
 	        json_string(th_jint(e, "date_sent", 0) ? "sent" : "received"));
 	if (!(body = th_jstr(e, "body")))
 		return;
-	links = json_array();
+	if (!(links = json_array())) {
+		th_json_nomem_note();
+		return;
+	}
 	th_text_each_url(body, strlen(body), add_link, links);
 	if (json_array_size(links) || strspn(body, " \t\r\n") == strlen(body))
 		th_jset(e, "links", links);
@@ -94,6 +102,7 @@ struct sms_walk {
 static void emit(struct sms_walk *w, json_t *e, const char *file)
 {
 	const char *body = th_jstr(e, "body"), *addr = th_jstr(e, "address");
+	const char *dir = th_jstr(e, "direction"); /* NULL: shape() failed */
 	json_t *links = json_object_get(e, "links"), *l;
 	int64_t t = th_jtime(e, "isodate");
 	char desc[1024];
@@ -102,8 +111,7 @@ static void emit(struct sms_walk *w, json_t *e, const char *file)
 	snprintf(desc, sizeof(desc), "%s: %s", addr ? addr : "",
 	         body ? body : "");
 	th_run_event(w->run, t,
-	             strcmp(th_jstr(e, "direction"), "sent") ? "sms_received"
-	                                                     : "sms_sent",
+	             dir && !strcmp(dir, "sent") ? "sms_sent" : "sms_received",
 	             desc);
 	json_array_foreach(links, i, l)
 	        th_run_url(w->run, json_string_value(l), t, file);
@@ -116,10 +124,12 @@ static int on_file(void *ctx, const char *name, char *data, size_t len)
 	json_t *arr, *e;
 	char *plain = NULL;
 	size_t plen = 0, i;
+	enum th_status st = inflate_all(data, len, JSON_MAX, &plain, &plen);
 
-	if (inflate_all(data, len, JSON_MAX, &plain, &plen) != TH_OK) {
-		th_run_log(w->run, TH_LOG_WARN,
-		           "cannot read '%s': not a zlib stream", name);
+	if (st != TH_OK) {
+		th_run_warn(w->run, st, "cannot read '%s': %s", name,
+		            st == TH_ERR_FORMAT ? "not a zlib stream"
+		                                : th_status_str(st));
 		w->bad++;
 		return 0;
 	}

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/fsutil.h"
+#include "core/jsonutil.h"
 #include "core/limits.h"
 #include "core/timeconv.h"
 #include "formats/tombstone.h"
@@ -79,7 +80,7 @@ static void add_file_facts(json_t *rec, const struct th_file *f)
 
 	if (stat(f->local_path, &sb) == 0)
 		t = th_time_from_unix((double)sb.st_mtime);
-	th_jset(rec, "file_name", json_string(th_path_base(f->name)));
+	th_jset(rec, "file_name", th_json_string(th_path_base(f->name)));
 	th_jset(rec, "file_timestamp", th_json_time(t));
 }
 
@@ -90,15 +91,17 @@ static int on_tombstone(void *ctx, const struct th_file *f)
 	char *data = NULL;
 	size_t len;
 	json_t *rec = NULL;
+	enum th_status st;
 
 	w->count++;
-	if (th_read_artifact(f->local_path, f->name,
-	                     th_run_artifact_max(w->run, TOMBSTONE_MAX), &data,
-	                     &len, &err) != TH_OK ||
-	    th_tombstone_parse((unsigned char *)data, len, &rec, &err) !=
-	            TH_OK) {
-		th_run_log(w->run, TH_LOG_WARN, "cannot read '%s': %s", f->name,
-		           err.msg);
+	st = th_read_artifact(f->local_path, f->name,
+	                      th_run_artifact_max(w->run, TOMBSTONE_MAX), &data,
+	                      &len, &err);
+	if (st == TH_OK)
+		st = th_tombstone_parse((unsigned char *)data, len, &rec, &err);
+	if (st != TH_OK) {
+		th_run_warn(w->run, st, "cannot read '%s': %s", f->name,
+		            err.msg);
 		free(data);
 		return 0;
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "formats/plist_util.h"
 #include "formats/sqlite_ev.h"
@@ -32,22 +33,33 @@ struct walk {
 	enum th_status st;
 };
 
-/* The row's data plist as a JSON object, or NULL when it is not one. */
-static json_t *data_json(sqlite3_stmt *s)
+/* The row's data plist as a JSON object, or NULL when it is not one
+ * (*st set to TH_ERR_NOMEM when memory ran out reading it). */
+static json_t *data_json(sqlite3_stmt *s, enum th_status *st)
 {
 	const void *blob = sqlite3_column_blob(s, 1);
 	int len = sqlite3_column_bytes(s, 1);
 	struct th_err err = {0};
+	enum th_status e = TH_OK;
 	plist_t p = NULL;
 	json_t *j = NULL;
 
-	if (!blob || len <= 0 ||
-	    th_plist_parse(blob, (size_t)len, NULL, &p, &err) != TH_OK)
+	if (!blob || len <= 0)
 		return NULL;
-	if (plist_get_node_type(p) == PLIST_DICT)
-		th_plist_to_json(p, JSON_DEPTH, &j, &err);
+	e = th_plist_parse(blob, (size_t)len, NULL, &p, &err);
+	if (e == TH_OK && plist_get_node_type(p) == PLIST_DICT)
+		e = th_plist_to_json(p, JSON_DEPTH, &j, &err);
 	plist_free(p);
+	if (e == TH_ERR_NOMEM)
+		*st = e;
 	return j;
+}
+
+/* TH_ERR_NOMEM when SQLite's last failure was for want of memory. */
+static enum th_status sqlite_st(sqlite3 *db)
+{
+	return (sqlite3_errcode(db) & 0xff) == SQLITE_NOMEM ? TH_ERR_NOMEM
+	                                                    : TH_OK;
 }
 
 static void table_rows(struct th_run *run, struct th_sqlite *db,
@@ -56,20 +68,28 @@ static void table_rows(struct th_run *run, struct th_sqlite *db,
 	char sql[128];
 	sqlite3_stmt *s = NULL;
 	json_t *data;
+	int has = th_sqlite_has_table(db->db, table), rc = SQLITE_DONE;
 
-	if (!th_sqlite_has_table(db->db, table))
+	if (has <= 0) {
+		if (has < 0)
+			w->st = TH_ERR_NOMEM;
 		return;
+	}
 	snprintf(sql, sizeof(sql), "SELECT timestamp, data FROM %s", table);
-	if (sqlite3_prepare_v2(db->db, sql, -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		w->st = sqlite_st(db->db);
 		return;
-	while (w->st == TH_OK && sqlite3_step(s) == SQLITE_ROW) {
-		data = data_json(s);
+	}
+	while (w->st == TH_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		data = data_json(s, &w->st);
 		if (data)
 			w->st = w->fn(
 			        run, data,
 			        th_time_from_cocoa(sqlite3_column_double(s, 0)),
 			        file, w->ctx);
 	}
+	if (w->st == TH_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		w->st = sqlite_st(db->db);
 	sqlite3_finalize(s);
 }
 
@@ -98,7 +118,7 @@ static enum th_status emit_event(struct th_run *run, json_t *data, int64_t t,
                                  const char *file, void *ctx)
 {
 	(void)ctx;
-	json_object_set_new(data, "isodate", th_json_time(t));
+	th_json_set_new(data, "isodate", th_json_time(t));
 	th_fsmod_set_str(data, "artifact", th_path_base(file));
 	th_run_event(run, t, "analytics", th_path_base(file));
 	return th_run_record(run, data);
@@ -140,7 +160,7 @@ static enum th_status keep_build(struct th_run *run, json_t *data, int64_t t,
 		if (prev && json_integer_value(prev) <= t) {
 			/* seen earlier */
 		} else if (prev || json_object_size(builds) < BUILDS_MAX) {
-			json_object_set_new(builds, build, json_integer(t));
+			th_json_set_new(builds, build, json_integer(t));
 		}
 	}
 	json_decref(data);
@@ -166,8 +186,8 @@ static enum th_status run_versions(struct th_run *run)
 			st = TH_ERR_NOMEM;
 			break;
 		}
-		json_object_set_new(rec, "isodate",
-		                    th_json_time(json_integer_value(v)));
+		th_json_set_new(rec, "isodate",
+		                th_json_time(json_integer_value(v)));
 		th_fsmod_set_str(rec, "build", build);
 		snprintf(desc, sizeof(desc), "iOS build %.200s first seen",
 		         build);

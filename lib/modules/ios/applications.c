@@ -48,7 +48,7 @@ static void set_isodate(json_t *rec)
 		buf[n - 1] = '\0';
 	t = th_time_parse(buf);
 	if (t != TH_TIME_NONE)
-		json_object_set_new(rec, "isodate", th_json_time(t));
+		th_json_set_new(rec, "isodate", th_json_time(t));
 }
 
 /* MVT writes an absent field as "" here (record.get(key, "")). */
@@ -95,6 +95,7 @@ static void merge_metadata(struct th_run *run, json_t *rec, const uint8_t *p,
                            size_t n, const char *what)
 {
 	struct th_err err = {0};
+	enum th_status st;
 	plist_t meta = NULL;
 	json_t *j;
 
@@ -102,14 +103,15 @@ static void merge_metadata(struct th_run *run, json_t *rec, const uint8_t *p,
 		th_run_log(run, TH_LOG_DEBUG, "%s: no iTunesMetadata", what);
 		return;
 	}
-	if (th_plist_parse(p, n, NULL, &meta, &err) != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s: bad iTunesMetadata: %s", what,
-		           err.msg);
+	st = th_plist_parse(p, n, NULL, &meta, &err);
+	if (st != TH_OK) {
+		th_run_warn(run, st, "%s: bad iTunesMetadata: %s", what,
+		            err.msg);
 		return;
 	}
 	j = th_evplist_json(run, meta, what);
-	if (json_is_object(j))
-		json_object_update(rec, j);
+	if (json_is_object(j) && json_object_update(rec, j) != 0)
+		th_json_nomem_note();
 	json_decref(j);
 	plist_free(meta);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "core/fsutil.h"
 #include "formats/plist_util.h"
 #include "modules/ios/ios_modules.h"
@@ -45,6 +46,7 @@ static enum th_status build_record(struct th_run *run, plist_t info,
 {
 	struct th_err e = {0};
 	json_t *rec = json_object(), *v;
+	enum th_status st;
 	plist_t node;
 	size_t i;
 
@@ -55,12 +57,13 @@ static enum th_status build_record(struct th_run *run, plist_t info,
 		node = plist_dict_get_item(info, info_keys[i]);
 		if (!node)
 			continue;
-		if (th_plist_to_json(node, 0, &v, &e) != TH_OK) {
-			th_run_log(run, TH_LOG_WARN, "Info.plist '%s': %s",
-			           info_keys[i], e.msg);
+		st = th_plist_to_json(node, 0, &v, &e);
+		if (st != TH_OK) {
+			th_run_warn(run, st, "Info.plist '%s': %s",
+			            info_keys[i], e.msg);
 			continue;
 		}
-		json_object_set_new(rec, info_keys[i], v);
+		th_json_set_new(rec, info_keys[i], v);
 	}
 	*out = rec;
 	return TH_OK;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "formats/plist_util.h"
 #include "modules/ios/blobs.h"
 #include "modules/ios/evdb.h"
@@ -27,11 +28,11 @@ static json_t *session_entry(plist_t e)
 	if (!o)
 		return NULL;
 	th_plist_dict_data(e, "SessionHistoryEntryData", &n);
-	json_object_set_new(o, "entry_title",
-	                    str_or_null(e, "SessionHistoryEntryOriginalURL"));
-	json_object_set_new(o, "entry_url",
-	                    str_or_null(e, "SessionHistoryEntryURL"));
-	json_object_set_new(o, "data_length", json_integer((json_int_t)n));
+	th_json_set_new(o, "entry_title",
+	                str_or_null(e, "SessionHistoryEntryOriginalURL"));
+	th_json_set_new(o, "entry_url",
+	                str_or_null(e, "SessionHistoryEntryURL"));
+	th_json_set_new(o, "data_length", json_integer((json_int_t)n));
 	return o;
 }
 
@@ -60,7 +61,7 @@ enum th_status th_safari_session_parse(const void *data, size_t len,
 		e = plist_array_get_item(list, i);
 		if (plist_get_node_type(e) != PLIST_DICT)
 			continue;
-		if (json_array_append_new(entries, session_entry(e)) != 0)
+		if (th_json_append_new(entries, session_entry(e)) != 0)
 			st = th_err_set(err, TH_ERR_NOMEM, "out of memory");
 	}
 	plist_free(root);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "formats/sqlite_ev.h"
 #include "modules/ios/fsmod.h"
@@ -41,15 +42,15 @@ static enum th_status rows(struct th_run *run, sqlite3_stmt *s,
 	enum th_status st = TH_OK;
 	char desc[2048];
 	json_t *rec;
-	int i;
+	int i, rc;
 
-	while (st == TH_OK && sqlite3_step(s) == SQLITE_ROW) {
+	while (st == TH_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		rec = json_object();
 		if (!rec)
 			return TH_ERR_NOMEM;
 		th_fsmod_set_str(rec, "file", file);
 		for (i = 0; i < 6; i++)
-			json_object_set_new(rec, names[i], value(s, i));
+			th_json_set_new(rec, names[i], value(s, i));
 		snprintf(desc, sizeof(desc), "%s recorded visit to URL %.1500s",
 		         file,
 		         th_rec_str(rec, "url") ? th_rec_str(rec, "url") : "");
@@ -58,6 +59,8 @@ static enum th_status rows(struct th_run *run, sqlite3_stmt *s,
 		             "cache_response", desc);
 		st = th_run_record(run, rec);
 	}
+	if (st == TH_OK)
+		th_evdb_nomem(run, file, rc);
 	return st;
 }
 
@@ -66,12 +69,15 @@ static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
 {
 	enum th_status st = TH_OK;
 	sqlite3_stmt *s = NULL;
+	int rc;
 
 	(void)ctx;
-	if (sqlite3_prepare_v2(db->db, sql, -1, &s, NULL) == SQLITE_OK) {
+	rc = sqlite3_prepare_v2(db->db, sql, -1, &s, NULL);
+	if (rc == SQLITE_OK) {
 		st = rows(run, s, f->name);
 		sqlite3_finalize(s);
 	} else {
+		th_evdb_nomem(run, f->name, rc);
 		th_run_log(run, TH_LOG_DEBUG, "'%s': no cfurl_cache_response",
 		           f->name);
 	}

@@ -24,11 +24,11 @@ static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
 	char desc[8192];
 
 	(void)arg;
-	json_object_set_new(rec, "url", th_evdb_value(stmt, 0));
-	json_object_set_new(rec, "icon_url", th_evdb_value(stmt, 1));
-	json_object_set_new(rec, "timestamp",
-	                    json_integer(sqlite3_column_int64(stmt, last)));
-	json_object_set_new(rec, "isodate", th_json_time(t));
+	th_json_set_new(rec, "url", th_evdb_value(stmt, 0));
+	th_json_set_new(rec, "icon_url", th_evdb_value(stmt, 1));
+	th_json_set_new(rec, "timestamp",
+	                json_integer(sqlite3_column_int64(stmt, last)));
+	th_json_set_new(rec, "isodate", th_json_time(t));
 	snprintf(desc, sizeof(desc), "%s from %s", th_evdb_text(stmt, 1),
 	         th_evdb_text(stmt, 0));
 	th_run_event(run, t, "new_favicon", desc);

@@ -23,12 +23,12 @@ static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
 	char desc[8192];
 
 	(void)arg;
-	json_object_set_new(rec, "id", th_evdb_value(stmt, 0));
-	json_object_set_new(rec, "url", th_evdb_value(stmt, 1));
-	json_object_set_new(rec, "visit_id", th_evdb_value(stmt, 2));
-	json_object_set_new(rec, "timestamp", th_evdb_value(stmt, 3));
-	json_object_set_new(rec, "isodate", th_json_time(t));
-	json_object_set_new(rec, "redirect_source", th_evdb_value(stmt, 4));
+	th_json_set_new(rec, "id", th_evdb_value(stmt, 0));
+	th_json_set_new(rec, "url", th_evdb_value(stmt, 1));
+	th_json_set_new(rec, "visit_id", th_evdb_value(stmt, 2));
+	th_json_set_new(rec, "timestamp", th_evdb_value(stmt, 3));
+	th_json_set_new(rec, "isodate", th_json_time(t));
+	th_json_set_new(rec, "redirect_source", th_evdb_value(stmt, 4));
 	snprintf(desc, sizeof(desc),
 	         "%lld - %s (visit ID: %lld, redirect source: %lld)",
 	         (long long)sqlite3_column_int64(stmt, 0),

@@ -70,9 +70,13 @@ static enum th_status profile_file(struct th_run *run, const struct th_file *f,
 	plist_t root = NULL;
 	json_t *rec, *p = NULL;
 	size_t *n = ctx;
+	enum th_status st;
 
 	/* MVT keeps a profile it cannot parse, with an empty plist. */
-	if (th_evplist_read(f, &root, err) == TH_OK)
+	st = th_evplist_read(f, &root, err);
+	if (st == TH_ERR_NOMEM)
+		return st;
+	if (st == TH_OK)
 		p = th_evplist_json(run, root, f->name);
 	plist_free(root);
 	if (!json_is_object(p)) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "modules/ios/fsmod.h"
 #include "modules/ios/ios_modules.h"
@@ -77,11 +78,14 @@ static void check_orphans(struct th_run *run, struct th_sqlite *db)
 	sqlite3_stmt *stmt = NULL;
 	json_t *rec;
 	int64_t id, t;
+	int rc;
 
-	if (sqlite3_prepare_v2(db->db, th_usage_orphans_sql, -1, &stmt, NULL) !=
-	    SQLITE_OK)
+	rc = sqlite3_prepare_v2(db->db, th_usage_orphans_sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		th_evdb_nomem(run, db->name, rc);
 		return;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(stmt, 0);
 		t = th_time_from_cocoa(sqlite3_column_double(stmt, 1));
 		rec = json_pack(
@@ -89,6 +93,8 @@ static void check_orphans(struct th_run *run, struct th_sqlite *db)
 		        "live_isodate", th_json_time(t), "rows",
 		        (json_int_t)sqlite3_column_int64(stmt, 2), "proc_name",
 		        "MANIPULATED [process record deleted]");
+		if (!rec)
+			th_json_nomem_note();
 		th_run_alert(run, TH_LEVEL_HIGH, t, rec, NULL, NULL,
 		             "network usage of process %lld whose ZPROCESS "
 		             "record was deleted (%lld usage rows): a hidden "
@@ -97,6 +103,7 @@ static void check_orphans(struct th_run *run, struct th_sqlite *db)
 		             (long long)sqlite3_column_int64(stmt, 2));
 		json_decref(rec);
 	}
+	th_evdb_nomem(run, db->name, rc);
 	sqlite3_finalize(stmt);
 }
 
@@ -114,10 +121,14 @@ static void gap_alert(struct gaps *g, int64_t missing)
 
 	if (g->alerts++ >= GAP_ALERTS_MAX)
 		return;
-	rec = json_pack("{s:I,s:I,s:s,s:o}", "proc_id", (json_int_t)missing,
+	/* The name is evidence: th_json_string mends invalid UTF-8, so a
+	 * NULL here is a failed allocation. */
+	rec = json_pack("{s:I,s:I,s:o,s:o}", "proc_id", (json_int_t)missing,
 	                "prev_proc_id", (json_int_t)g->prev, "prev_proc_name",
-	                g->prev_name, "prev_proc_first",
+	                th_json_string(g->prev_name), "prev_proc_first",
 	                th_json_time(g->prev_first));
+	if (!rec)
+		th_json_nomem_note();
 	th_run_alert(g->run, TH_LEVEL_LOW, g->prev_first, rec, NULL, NULL,
 	             "missing process %lld in DataUsage (after process %lld "
 	             "'%s'): a deleted process record",
@@ -131,13 +142,17 @@ static void check_gaps(struct th_run *run, struct th_sqlite *db)
 	sqlite3_stmt *stmt = NULL;
 	const unsigned char *name;
 	int64_t pk, m;
+	int rc;
 
-	if (sqlite3_prepare_v2(db->db,
-	                       "SELECT Z_PK, ZPROCNAME, ZFIRSTTIMESTAMP FROM "
-	                       "ZPROCESS ORDER BY Z_PK",
-	                       -1, &stmt, NULL) != SQLITE_OK)
+	rc = sqlite3_prepare_v2(db->db,
+	                        "SELECT Z_PK, ZPROCNAME, ZFIRSTTIMESTAMP FROM "
+	                        "ZPROCESS ORDER BY Z_PK",
+	                        -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		th_evdb_nomem(run, db->name, rc);
 		return;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		pk = sqlite3_column_int64(stmt, 0);
 		/* Keys are hostile: no arithmetic that could overflow. */
 		for (m = g.prev; g.prev != INT64_MIN && pk > g.prev &&
@@ -150,6 +165,7 @@ static void check_gaps(struct th_run *run, struct th_sqlite *db)
 		g.prev_first =
 		        th_time_from_cocoa(sqlite3_column_double(stmt, 2));
 	}
+	th_evdb_nomem(run, db->name, rc);
 	sqlite3_finalize(stmt);
 	if (g.alerts > GAP_ALERTS_MAX)
 		th_run_alert(run, TH_LEVEL_LOW, TH_TIME_NONE, NULL, NULL, NULL,

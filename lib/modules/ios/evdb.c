@@ -13,14 +13,19 @@ void th_evfile_find_all(struct th_run *run, const struct th_artifact *arts,
 	enum th_status st;
 
 	for (; arts && !th_artifact_is_end(arts) && !*stop; arts++) {
+		th_err_clear(&err);
 		st = th_source_find(th_run_source(run), arts, visit, ctx, &err);
+		/* Why it is not there, when the source says: a damaged
+		 * Manifest.db is a warning once, then this. */
+		if (st == TH_ERR_NOTFOUND && err.msg[0])
+			th_run_log(run, TH_LOG_DEBUG, "%s", err.msg);
 		if (st == TH_OK || st == TH_ERR_NOTFOUND)
 			continue;
 		if (what)
-			th_run_log(run, TH_LOG_WARN, "cannot look for %s: %s",
-			           what, err.msg);
+			th_run_warn(run, st, "cannot look for %s: %s", what,
+			            err.msg);
 		else
-			th_run_log(run, TH_LOG_WARN, "%s", err.msg);
+			th_run_warn(run, st, "%s", err.msg);
 	}
 }
 
@@ -85,7 +90,7 @@ static enum th_status open_then(struct th_run *run, const struct th_file *file,
 
 	st = th_evdb_open(file, &db, &err);
 	if (st != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
+		th_run_warn(run, st, "%s", err.msg);
 		return st == TH_ERR_NOMEM ? st : TH_ERR_FORMAT;
 	}
 	st = w->dbfn(run, db, file, w->ctx);
@@ -128,7 +133,7 @@ static int visit_err(void *ctx, const struct th_file *f)
 		/* Shown when the walk ends: as the module's error if no
 		 * file could be read, else as a warning. */
 		if (w->last.status != TH_OK)
-			th_run_log(w->run, TH_LOG_WARN, "%s", w->last.msg);
+			th_run_warn(w->run, w->last.status, "%s", w->last.msg);
 		th_err_copy(&w->last, &err);
 		if (w->last.status == TH_OK)
 			w->last.status = st;
@@ -153,7 +158,7 @@ enum th_status th_evfile_each_err(struct th_run *run,
 	if (w.bad == w.found)
 		return th_run_fail(run, w.last.status, "%s", w.last.msg);
 	if (w.bad)
-		th_run_log(run, TH_LOG_WARN, "%s", w.last.msg);
+		th_run_warn(run, w.last.status, "%s", w.last.msg);
 	return TH_OK;
 }
 
@@ -184,8 +189,11 @@ enum th_status th_evdb_col(struct th_buf *sql, sqlite3 *db, const char *table,
                            const char *column, const char *name, int comma)
 {
 	const char *sep = comma ? ", " : "";
+	int has = th_sqlite_has_column(db, table, column);
 
-	if (th_sqlite_has_column(db, table, column))
+	if (has < 0)
+		return TH_ERR_NOMEM;
+	if (has)
 		return th_buf_printf(sql, "%s\"%s\".\"%s\" AS \"%s\"", sep,
 		                     table, column, name);
 	return th_buf_printf(sql, "%sNULL AS \"%s\"", sep, name);
@@ -194,14 +202,25 @@ enum th_status th_evdb_col(struct th_buf *sql, sqlite3 *db, const char *table,
 enum th_status th_evdb_prepare(struct th_run *run, struct th_sqlite *db,
                                const char *sql, sqlite3_stmt **stmt)
 {
+	enum th_status st = TH_ERR_FORMAT;
+
 	*stmt = NULL;
 	if (sqlite3_prepare_v2(db->db, sql, -1, stmt, NULL) == SQLITE_OK)
 		return TH_OK;
-	th_run_log(run, TH_LOG_WARN, "cannot read '%s': %s", db->name,
-	           sqlite3_errmsg(db->db));
+	if ((sqlite3_errcode(db->db) & 0xff) == SQLITE_NOMEM)
+		st = TH_ERR_NOMEM;
+	th_run_warn(run, st, "cannot read '%s': %s", db->name,
+	            sqlite3_errmsg(db->db));
 	sqlite3_finalize(*stmt);
 	*stmt = NULL;
-	return TH_ERR_FORMAT;
+	return st;
+}
+
+void th_evdb_nomem(struct th_run *run, const char *name, int rc)
+{
+	if ((rc & 0xff) == SQLITE_NOMEM)
+		th_run_warn(run, TH_ERR_NOMEM, "cannot read '%s': %s", name,
+		            sqlite3_errstr(rc));
 }
 
 int th_evdb_step(struct th_run *run, struct th_sqlite *db, sqlite3_stmt *stmt)
@@ -212,9 +231,11 @@ int th_evdb_step(struct th_run *run, struct th_sqlite *db, sqlite3_stmt *stmt)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	/* A damaged page ends the table here; the rows before it stand. */
-	th_run_log(run, TH_LOG_WARN, "cannot read '%s': %s", db->name,
-	           sqlite3_errmsg(db->db));
+	/* A damaged page ends the table here; the rows before it stand.
+	 * Running out of memory fails the module (th_run_warn). */
+	th_run_warn(run,
+	            (rc & 0xff) == SQLITE_NOMEM ? TH_ERR_NOMEM : TH_ERR_FORMAT,
+	            "cannot read '%s': %s", db->name, sqlite3_errmsg(db->db));
 	return -1;
 }
 

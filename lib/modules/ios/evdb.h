@@ -81,17 +81,26 @@ enum th_status th_evdb_name_err(struct th_err *err, enum th_status st,
 
 /* Appends "table.column AS name" to a SELECT list, or "NULL AS name"
  * when the column is missing (a schema generation without it), with a
- * leading ", " when `comma`. */
+ * leading ", " when `comma`. TH_ERR_NOMEM when the buffer cannot grow
+ * or SQLite ran out of memory looking for the column. */
 enum th_status th_evdb_col(struct th_buf *sql, sqlite3 *db, const char *table,
                            const char *column, const char *name, int comma);
 
 /* Prepares `sql`; on failure logs the SQLite message naming the file at
- * warn level and returns TH_ERR_FORMAT. */
+ * warn level (th_run_warn) and returns TH_ERR_FORMAT, or TH_ERR_NOMEM
+ * when SQLite ran out of memory. */
 enum th_status th_evdb_prepare(struct th_run *run, struct th_sqlite *db,
                                const char *sql, sqlite3_stmt **stmt);
 
+/* For a query whose failure means "no data" (a table an older schema
+ * lacks): when `rc` (what sqlite3_prepare_v2 or sqlite3_step returned)
+ * says SQLite ran out of memory, fails the module all the same
+ * (th_run_warn, naming `name`). */
+void th_evdb_nomem(struct th_run *run, const char *name, int rc);
+
 /* Steps to the next row: 1 a row, 0 done, -1 an error (logged naming
- * the file: rows read so far are kept). */
+ * the file: rows read so far are kept; out of memory fails the module
+ * at its end, through th_run_warn). */
 int th_evdb_step(struct th_run *run, struct th_sqlite *db, sqlite3_stmt *stmt);
 
 /* Prepares `sql` and calls fn for each row until it returns other than
@@ -242,7 +251,9 @@ const char *th_rec_str(const json_t *rec, const char *key);
 /* A record's time field ("YYYY-MM-DD HH:MM:SS.ffffff"), or TH_TIME_NONE. */
 int64_t th_rec_time(const json_t *rec, const char *key);
 
-/* Sets rec[key] = v (stealing v), ignoring NULL values. */
+/* Sets rec[key] = v (stealing v). A NULL v (its builder failed) or a
+ * failed set counts as a value lost for want of memory
+ * (th_json_set_new), which fails the module at its end. */
 void th_rec_set(json_t *rec, const char *key, json_t *v);
 
 /* Emits one event per listed time field present in `rec` (skipping a

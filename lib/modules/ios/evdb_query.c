@@ -48,7 +48,7 @@ static json_t *row_json(sqlite3_stmt *stmt, const struct th_evdb_query *q)
 	for (i = 0; rec && i < n; i++) {
 		name = sqlite3_column_name(stmt, i);
 		v = name ? col_json(stmt, i, q, name) : NULL;
-		if (!v || json_object_set_new(rec, name, v) != 0) {
+		if (!v || th_json_set_new(rec, name, v) != 0) {
 			json_decref(rec);
 			return NULL;
 		}
@@ -56,13 +56,22 @@ static json_t *row_json(sqlite3_stmt *stmt, const struct th_evdb_query *q)
 	return rec;
 }
 
-static sqlite3_stmt *prepare_first(sqlite3 *db, const char *const *sql)
+/* The first query that prepares; NULL when none does, with *nomem set
+ * when one failed for want of memory (not "no such table"). */
+static sqlite3_stmt *prepare_first(sqlite3 *db, const char *const *sql,
+                                   int *nomem)
 {
 	sqlite3_stmt *stmt = NULL;
 
-	for (; *sql; sql++)
+	*nomem = 0;
+	for (; *sql; sql++) {
 		if (sqlite3_prepare_v2(db, *sql, -1, &stmt, NULL) == SQLITE_OK)
 			return stmt;
+		if ((sqlite3_errcode(db) & 0xff) == SQLITE_NOMEM) {
+			*nomem = 1;
+			return NULL;
+		}
+	}
 	return NULL;
 }
 
@@ -101,8 +110,12 @@ enum th_status th_evdb_records_db(struct th_run *run, const struct th_file *f,
 {
 	sqlite3_stmt *stmt;
 	enum th_status st;
+	int nomem;
 
-	stmt = prepare_first(db->db, q->sql);
+	stmt = prepare_first(db->db, q->sql, &nomem);
+	if (nomem)
+		return th_err_set(err, TH_ERR_NOMEM, "cannot read '%s': %s",
+		                  f->name, "out of memory");
 	if (!stmt) {
 		th_run_log(run, TH_LOG_DEBUG,
 		           "%s: no known table (%s): no data", f->name,
@@ -159,13 +172,18 @@ enum th_status th_evdb_each_records(struct th_run *run,
 
 /* --- a module's own SELECT, one record per row --- */
 
+/* 1 when every table and column needed is there, 0 when one is
+ * missing, -1 when SQLite ran out of memory looking. */
 static int holds(sqlite3 *db, const struct th_evdb_need *need)
 {
+	int has;
+
 	for (; need->table; need++) {
-		if (need->column ? !th_sqlite_has_column(db, need->table,
-		                                         need->column)
-		                 : !th_sqlite_has_table(db, need->table))
-			return 0;
+		has = need->column ? th_sqlite_has_column(db, need->table,
+		                                          need->column)
+		                   : th_sqlite_has_table(db, need->table);
+		if (has <= 0)
+			return has;
 	}
 	return 1;
 }
@@ -205,8 +223,12 @@ enum th_status th_evdb_select(struct th_run *run, struct th_sqlite *db,
 	struct fill_rows f = {sel, ctx};
 	enum th_status st;
 	struct th_buf sql;
+	int has = holds(db->db, sel->need);
 
-	if (!holds(db->db, sel->need)) {
+	if (has < 0)
+		return th_run_warn(run, TH_ERR_NOMEM, "cannot read '%s': %s",
+		                   file->name, "out of memory");
+	if (!has) {
 		th_run_log(run, TH_LOG_DEBUG, "%s: no %s", file->name,
 		           sel->missing);
 		return TH_OK;

@@ -80,7 +80,7 @@ enum th_status th_evdb_row_json(sqlite3_stmt *stmt, json_t *rec)
 		}
 		/* A column name that is not UTF-8 (a crafted schema) cannot
 		 * be a JSON key: that column is left out (jansson frees v). */
-		json_object_set_new(rec, name, v);
+		th_json_set_new(rec, name, v);
 	}
 	return TH_OK;
 }

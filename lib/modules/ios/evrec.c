@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "formats/plist_util.h"
 #include "modules/ios/evdb.h"
@@ -18,8 +19,7 @@ int64_t th_rec_time(const json_t *rec, const char *key)
 
 void th_rec_set(json_t *rec, const char *key, json_t *v)
 {
-	if (v)
-		json_object_set_new(rec, key, v);
+	th_json_set_new(rec, key, v);
 }
 
 void th_rec_time_events(struct th_run *run, const json_t *rec,
@@ -79,9 +79,10 @@ json_t *th_evplist_json(struct th_run *run, plist_t node, const char *what)
 {
 	struct th_err err = {0};
 	json_t *out = NULL;
+	enum th_status st = th_plist_to_json(node, 0, &out, &err);
 
-	if (th_plist_to_json(node, 0, &out, &err) != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s: %s", what, err.msg);
+	if (st != TH_OK) {
+		th_run_warn(run, st, "%s: %s", what, err.msg);
 		return NULL;
 	}
 	return out;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "modules/ios/fsmod.h"
 #include "modules/ios/ios_modules.h"
@@ -31,8 +32,7 @@ static enum th_status run_filesystem(struct th_run *run)
 		if (!rec)
 			return TH_ERR_NOMEM;
 		th_fsmod_set_str(rec, "path", th_tree_path(t, i));
-		json_object_set_new(rec, "modified",
-		                    th_json_time(t->e[i].mtime));
+		th_json_set_new(rec, "modified", th_json_time(t->e[i].mtime));
 		th_run_event(run, t->e[i].mtime, "entry_modified",
 		             th_tree_path(t, i));
 		st = th_run_record(run, rec);

@@ -13,14 +13,14 @@ static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
 	char desc[8192];
 
 	(void)arg;
-	json_object_set_new(rec, "id", th_evdb_value(stmt, 0));
-	json_object_set_new(rec, "url", th_evdb_value(stmt, 1));
-	json_object_set_new(rec, "width", th_evdb_value(stmt, 2));
-	json_object_set_new(rec, "height", th_evdb_value(stmt, 3));
-	json_object_set_new(rec, "type", th_evdb_value(stmt, 4));
-	json_object_set_new(rec, "isodate", th_json_time(t));
-	json_object_set_new(rec, "history_id", th_evdb_value(stmt, 6));
-	json_object_set_new(rec, "history_url", th_evdb_value(stmt, 7));
+	th_json_set_new(rec, "id", th_evdb_value(stmt, 0));
+	th_json_set_new(rec, "url", th_evdb_value(stmt, 1));
+	th_json_set_new(rec, "width", th_evdb_value(stmt, 2));
+	th_json_set_new(rec, "height", th_evdb_value(stmt, 3));
+	th_json_set_new(rec, "type", th_evdb_value(stmt, 4));
+	th_json_set_new(rec, "isodate", th_json_time(t));
+	th_json_set_new(rec, "history_id", th_evdb_value(stmt, 6));
+	th_json_set_new(rec, "history_url", th_evdb_value(stmt, 7));
 	snprintf(desc, sizeof(desc), "Firefox favicon %s when visiting %s",
 	         th_evdb_text(stmt, 1), th_evdb_text(stmt, 7));
 	th_run_event(run, t, "firefox_history", desc);

@@ -25,13 +25,13 @@ static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
 	char desc[8192];
 
 	(void)arg;
-	json_object_set_new(rec, "id", th_evdb_value(stmt, 0));
-	json_object_set_new(rec, "isodate", th_json_time(t));
-	json_object_set_new(rec, "url", th_evdb_value(stmt, 2));
-	json_object_set_new(rec, "title", th_evdb_value(stmt, 3));
+	th_json_set_new(rec, "id", th_evdb_value(stmt, 0));
+	th_json_set_new(rec, "isodate", th_json_time(t));
+	th_json_set_new(rec, "url", th_evdb_value(stmt, 2));
+	th_json_set_new(rec, "title", th_evdb_value(stmt, 3));
 	/* MVT's key, typo included, so results folders line up. */
-	json_object_set_new(rec, "i1000000s_local", th_evdb_value(stmt, 4));
-	json_object_set_new(rec, "type", th_evdb_value(stmt, 5));
+	th_json_set_new(rec, "i1000000s_local", th_evdb_value(stmt, 4));
+	th_json_set_new(rec, "type", th_evdb_value(stmt, 5));
 	snprintf(desc, sizeof(desc), "Firefox visit with ID %lld to URL: %s",
 	         (long long)sqlite3_column_int64(stmt, 0),
 	         th_evdb_text(stmt, 2));

@@ -76,9 +76,10 @@ static enum th_status open_db(struct th_run *run, const struct th_file *f,
 	struct th_err err = {0};
 	enum th_status st;
 
-	if (th_sqlite_open(f->local_path, &db, &err) != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
-		return TH_OK;
+	st = th_sqlite_open(f->local_path, &db, &err);
+	if (st != TH_OK) {
+		th_run_warn(run, st, "%s", err.msg);
+		return st == TH_ERR_NOMEM ? st : TH_OK;
 	}
 	st = e->dbfn(run, db, f, e->ctx);
 	th_sqlite_close(db);
@@ -137,16 +138,15 @@ enum th_status th_fsmod_read(struct th_run *run, const struct th_file *f,
 	st = th_read_artifact(f->local_path, f->name,
 	                      th_run_artifact_max(run, max), data, len, &err);
 	if (st == TH_ERR_LIMIT)
-		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
+		th_run_warn(run, st, "%s", err.msg);
 	else if (st != TH_OK)
-		th_run_log(run, TH_LOG_WARN, "cannot read '%s': %s", f->name,
-		           err.msg);
+		th_run_warn(run, st, "cannot read '%s': %s", f->name, err.msg);
 	return st;
 }
 
 void th_fsmod_set_str(json_t *rec, const char *key, const char *s)
 {
-	json_object_set_new(rec, key, th_json_string(s));
+	th_json_set_new(rec, key, th_json_string(s));
 }
 
 int64_t th_fsmod_parse_time(const char *s)

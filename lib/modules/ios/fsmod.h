@@ -40,7 +40,8 @@ enum th_status th_fsmod_each_until(struct th_run *run,
                                    void *ctx);
 
 /* The same, each file opened as SQLite evidence (closed after fn); a
- * file that does not open is logged at warning level and skipped. */
+ * file that does not open is logged at warning level and skipped, but
+ * out of memory stops the walk with TH_ERR_NOMEM. */
 enum th_status th_fsmod_each_db(struct th_run *run,
                                 const struct th_artifact *arts,
                                 const char *what, th_fsmod_db_fn fn, void *ctx);
@@ -49,7 +50,8 @@ enum th_status th_fsmod_each_db(struct th_run *run,
 struct th_tree *th_fsmod_tree(struct th_run *run);
 
 /* Reads a whole file of at most `max` bytes; a failure is logged at
- * warning level naming the file, and returns non-TH_OK. */
+ * warning level naming the file (th_run_warn: out of memory fails the
+ * module at its end), and returns non-TH_OK. */
 enum th_status th_fsmod_read(struct th_run *run, const struct th_file *f,
                              size_t max, char **data, size_t *len);
 

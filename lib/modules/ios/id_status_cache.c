@@ -53,8 +53,8 @@ static int count_user(void *ctx, const char *user, plist_t entry)
 	if (!usable(entry, &date, &status))
 		return 0;
 	c = json_object_get(s->counts, user);
-	json_object_set_new(s->counts, user,
-	                    json_integer(c ? json_integer_value(c) + 1 : 1));
+	th_json_set_new(s->counts, user,
+	                json_integer(c ? json_integer_value(c) + 1 : 1));
 	return 0;
 }
 

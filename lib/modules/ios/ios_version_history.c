@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "formats/sysdiag_text.h"
 #include "modules/ios/fsmod.h"
 #include "modules/ios/ios_modules.h"
@@ -23,18 +24,21 @@ static enum th_status read_file(struct th_run *run, const struct th_file *f,
 	size_t len = 0;
 	const char *ver;
 	json_t *head, *rec;
+	enum th_status st;
 	int64_t t;
 
 	(void)ctx;
 	if (th_fsmod_read(run, f, FILE_MAX, &text, &len) != TH_OK)
 		return TH_OK;
-	head = th_ips_header(text, len);
+	st = th_ips_header_read(text, len, &head);
 	free(text);
 	ver = json_string_value(json_object_get(head, "os_version"));
 	if (!ver) {
-		th_run_log(run, TH_LOG_WARN,
-		           "cannot parse '%s': no os_version in the first line",
-		           f->name);
+		th_run_warn(run, st == TH_ERR_NOMEM ? st : TH_ERR_FORMAT,
+		            "cannot parse '%s': %s", f->name,
+		            st == TH_ERR_NOMEM ? "out of memory"
+		                               : "no os_version in the first "
+		                                 "line");
 		json_decref(head);
 		return TH_OK;
 	}
@@ -42,7 +46,7 @@ static enum th_status read_file(struct th_run *run, const struct th_file *f,
 	        json_string_value(json_object_get(head, "timestamp")));
 	rec = json_object();
 	if (rec) {
-		json_object_set_new(rec, "isodate", th_json_time(t));
+		th_json_set_new(rec, "isodate", th_json_time(t));
 		th_fsmod_set_str(rec, "os_version", ver);
 		snprintf(desc, sizeof(desc), "Recorded iOS version %.200s",
 		         ver);

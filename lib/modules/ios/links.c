@@ -54,7 +54,7 @@ static int on_link(void *ctx, const char *url, size_t n)
 	if (n > LINK_MAX || skipped(c->skip, url, n) ||
 	    has_link(c->links, url, n))
 		return 0;
-	if (json_array_append_new(c->links, th_json_stringn(url, n)) == 0)
+	if (th_json_append_new(c->links, th_json_stringn(url, n)) == 0)
 		c->added++;
 	return 0;
 }

@@ -45,9 +45,9 @@ static void convert_times(json_t *rec)
 	for (k = locationd_times; *k; k++) {
 		v = json_object_get(rec, *k);
 		if (json_is_number(v))
-			json_object_set_new(rec, *k,
-			                    th_json_time(th_time_from_cocoa(
-			                            json_number_value(v))));
+			th_json_set_new(rec, *k,
+			                th_json_time(th_time_from_cocoa(
+			                        json_number_value(v))));
 	}
 }
 

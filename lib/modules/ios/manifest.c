@@ -37,9 +37,12 @@ static json_t *json_int_or_null(int64_t v)
 	return v < 0 ? json_null() : json_integer((json_int_t)v);
 }
 
+/* Our own keys: no UTF-8 check. A value lost for want of memory is
+ * counted (th_json_nomem_note), so the module fails at its end. */
 static void set(json_t *rec, const char *key, json_t *v)
 {
-	json_object_set_new_nocheck(rec, key, v);
+	if (!v || json_object_set_new_nocheck(rec, key, v) != 0)
+		th_json_nomem_note();
 }
 
 static json_t *make_record(const struct th_manifest_row *row)
@@ -221,8 +224,11 @@ static void manifest_check(struct th_run *run, const json_t *rec)
 		return;
 	len = strlen(rel);
 	path = malloc(len + 2);
-	if (!path)
+	if (!path) {
+		th_run_warn(run, TH_ERR_NOMEM, "cannot check '%s': %s", rel,
+		            "out of memory");
 		return;
+	}
 	path[0] = '/';
 	memcpy(path + 1, rel, len + 1);
 	if (!check_one(run, TH_MATCH_FILE_PATH, path, rec))

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "formats/sqlite_ev.h"
 #include "modules/ios/fsmod.h"
@@ -96,7 +97,8 @@ static void events(struct th_run *run, const json_t *rec)
 	th_run_event(run, th_rec_time(rec, "isodate"), "current_usage", data);
 }
 
-static enum th_status rows(struct th_run *run, sqlite3_stmt *s)
+static enum th_status rows(struct th_run *run, sqlite3_stmt *s,
+                           const char *file)
 {
 	enum th_status st = TH_OK;
 	json_t *rec;
@@ -108,11 +110,13 @@ static enum th_status rows(struct th_run *run, sqlite3_stmt *s)
 		if (!rec)
 			return TH_ERR_NOMEM;
 		for (i = 0; i < NCOLS; i++)
-			json_object_set_new(rec, cols[i].name,
-			                    column(s, (int)i, cols[i].cocoa));
+			th_json_set_new(rec, cols[i].name,
+			                column(s, (int)i, cols[i].cocoa));
 		events(run, rec);
 		st = th_run_record(run, rec);
 	}
+	if (st == TH_OK)
+		th_evdb_nomem(run, file, r);
 	return st;
 }
 
@@ -122,11 +126,13 @@ static void check_orphans(struct th_run *run, struct th_sqlite *db,
 {
 	sqlite3_stmt *s = NULL;
 	int64_t t;
+	int rc;
 
-	if (sqlite3_prepare_v2(db->db, th_usage_orphans_sql, -1, &s, NULL) !=
-	    SQLITE_OK)
-		return;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	rc = sqlite3_prepare_v2(db->db, th_usage_orphans_sql, -1, &s, NULL);
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		rc = sqlite3_step(s);
+		if (rc != SQLITE_ROW)
+			break;
 		t = th_time_from_cocoa(sqlite3_column_double(s, 1));
 		th_run_alert(run, TH_LEVEL_HIGH, t, NULL, NULL, NULL,
 		             "network usage of process %lld whose ZPROCESS "
@@ -135,6 +141,7 @@ static void check_orphans(struct th_run *run, struct th_sqlite *db,
 		             (long long)sqlite3_column_int64(s, 0),
 		             (long long)sqlite3_column_int64(s, 2), file);
 	}
+	th_evdb_nomem(run, file, rc);
 	sqlite3_finalize(s);
 }
 
@@ -144,12 +151,17 @@ static void check_gaps(struct th_run *run, struct th_sqlite *db)
 	sqlite3_stmt *s = NULL;
 	int64_t prev = INT64_MIN, pk, m;
 	size_t alerts = 0;
+	int rc;
 
-	if (sqlite3_prepare_v2(db->db,
-	                       "SELECT Z_PK FROM ZPROCESS ORDER BY Z_PK", -1,
-	                       &s, NULL) != SQLITE_OK)
+	rc = sqlite3_prepare_v2(db->db,
+	                        "SELECT Z_PK FROM ZPROCESS ORDER BY Z_PK", -1,
+	                        &s, NULL);
+	if (rc != SQLITE_OK) {
+		th_evdb_nomem(run, db->name, rc);
 		return;
-	while (sqlite3_step(s) == SQLITE_ROW && alerts < GAP_ALERTS_MAX) {
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW &&
+	       alerts < GAP_ALERTS_MAX) {
 		pk = sqlite3_column_int64(s, 0);
 		for (m = prev + 1;
 		     prev != INT64_MIN && m < pk && alerts < GAP_ALERTS_MAX;
@@ -161,6 +173,7 @@ static void check_gaps(struct th_run *run, struct th_sqlite *db)
 			             (long long)m, (long long)prev);
 		prev = pk;
 	}
+	th_evdb_nomem(run, db->name, rc);
 	sqlite3_finalize(s);
 }
 
@@ -176,11 +189,13 @@ static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
 		if (sqlite3_prepare_v2(db->db, th_usage_sql[i], -1, &s, NULL) !=
 		    SQLITE_OK)
 			s = NULL;
+	if (!s && th_sqlite_nomem(db->db))
+		return TH_ERR_NOMEM;
 	if (!s) {
 		th_run_log(run, TH_LOG_DEBUG, "'%s': no ZPROCESS/ZLIVEUSAGE",
 		           f->name);
 	} else {
-		st = rows(run, s);
+		st = rows(run, s, f->name);
 		sqlite3_finalize(s);
 		check_orphans(run, db, f->name);
 		check_gaps(run, db);

@@ -37,7 +37,7 @@ static int on_field(void *ctx, const char *key, plist_t value)
 	lower[i] = '\0';
 	v = th_evplist_json(e->run, value, key);
 	if (v)
-		json_object_set_new(e->rec, lower, v);
+		th_json_set_new(e->rec, lower, v);
 	return 0;
 }
 

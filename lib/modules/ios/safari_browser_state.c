@@ -31,10 +31,15 @@ static json_t *session_entries(struct ctx *c, sqlite3_stmt *stmt)
 	json_t *list = json_array();
 	struct th_err err = {0};
 	int n = sqlite3_column_bytes(stmt, 4);
+	enum th_status st = TH_OK;
 
-	if (list && n > 0 &&
-	    th_safari_session_parse(sqlite3_column_blob(stmt, 4), (size_t)n,
-	                            list, &err) != TH_OK)
+	if (list && n > 0)
+		st = th_safari_session_parse(sqlite3_column_blob(stmt, 4),
+		                             (size_t)n, list, &err);
+	/* Out of memory is no unreadable session: it fails the module. */
+	if (st == TH_ERR_NOMEM)
+		th_json_nomem_note();
+	else if (st != TH_OK)
 		c->bad++;
 	c->entries += json_array_size(list);
 	return list;
@@ -47,13 +52,13 @@ static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
 	int64_t t = th_evdb_cocoa(stmt, 3);
 	char desc[8192];
 
-	json_object_set_new(rec, "tab_title", th_evdb_value(stmt, 0));
-	json_object_set_new(rec, "tab_url", th_evdb_value(stmt, 1));
-	json_object_set_new(rec, "tab_visible_url", th_evdb_value(stmt, 2));
-	json_object_set_new(rec, "last_viewed_timestamp", th_json_time(t));
-	json_object_set_new(rec, "session_data", session_entries(c, stmt));
-	json_object_set_new(rec, "safari_browser_state_db",
-	                    th_json_string(c->db_name));
+	th_json_set_new(rec, "tab_title", th_evdb_value(stmt, 0));
+	th_json_set_new(rec, "tab_url", th_evdb_value(stmt, 1));
+	th_json_set_new(rec, "tab_visible_url", th_evdb_value(stmt, 2));
+	th_json_set_new(rec, "last_viewed_timestamp", th_json_time(t));
+	th_json_set_new(rec, "session_data", session_entries(c, stmt));
+	th_json_set_new(rec, "safari_browser_state_db",
+	                th_json_string(c->db_name));
 	snprintf(desc, sizeof(desc), "%s - %s", th_evdb_text(stmt, 0),
 	         th_evdb_text(stmt, 1));
 	th_run_event(run, t, "tab", desc);
@@ -64,9 +69,12 @@ static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
  * tabs itself; some have none. */
 static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 {
-	int sessions = th_sqlite_has_column(db, "tab_sessions", "tab_uuid") &&
-	               th_sqlite_has_column(db, "tabs", "uuid");
+	int ts = th_sqlite_has_column(db, "tab_sessions", "tab_uuid"),
+	    tu = th_sqlite_has_column(db, "tabs", "uuid"), sessions = ts && tu;
 	enum th_status st = th_buf_adds(sql, "SELECT tabs.title, tabs.url");
+
+	if (ts < 0 || tu < 0) /* SQLite could not look */
+		st = TH_ERR_NOMEM;
 
 	if (st == TH_OK)
 		st = th_evdb_col(sql, db, "tabs", "user_visible_url",
@@ -101,9 +109,14 @@ static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
 {
 	struct ctx c = {.db_name = file->name};
 	enum th_status st;
+	int has;
 
 	(void)arg;
-	if (!th_sqlite_has_table(db->db, "tabs")) {
+	has = th_sqlite_has_table(db->db, "tabs");
+	if (has < 0)
+		return th_run_warn(run, TH_ERR_NOMEM, "cannot read '%s': %s",
+		                   file->name, "out of memory");
+	if (!has) {
 		th_run_log(run, TH_LOG_DEBUG, "%s: no tabs table", file->name);
 		return TH_OK;
 	}

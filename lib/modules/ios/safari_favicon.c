@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "formats/sqlite_ev.h"
 #include "modules/ios/fsmod.h"
@@ -36,8 +37,9 @@ static enum th_status rows(struct th_run *run, sqlite3_stmt *s,
 	char desc[2200];
 	json_t *rec;
 	int64_t t;
+	int rc;
 
-	while (st == TH_OK && sqlite3_step(s) == SQLITE_ROW) {
+	while (st == TH_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		rec = json_object();
 		if (!rec)
 			return TH_ERR_NOMEM;
@@ -46,10 +48,10 @@ static enum th_status rows(struct th_run *run, sqlite3_stmt *s,
 		                 (const char *)sqlite3_column_text(s, 0));
 		th_fsmod_set_str(rec, "icon_url",
 		                 (const char *)sqlite3_column_text(s, 1));
-		json_object_set_new(rec, "timestamp",
-		                    json_real(sqlite3_column_double(s, 2)));
-		json_object_set_new(rec, "isodate", th_json_time(t));
-		json_object_set_new(rec, "type", json_string(type));
+		th_json_set_new(rec, "timestamp",
+		                json_real(sqlite3_column_double(s, 2)));
+		th_json_set_new(rec, "isodate", th_json_time(t));
+		th_json_set_new(rec, "type", json_string(type));
 		th_fsmod_set_str(rec, "safari_favicon_db_path", file);
 		snprintf(desc, sizeof(desc),
 		         "Safari favicon from %.1000s with "
@@ -61,6 +63,8 @@ static enum th_status rows(struct th_run *run, sqlite3_stmt *s,
 		th_run_event(run, t, "safari_favicon", desc);
 		st = th_run_record(run, rec);
 	}
+	if (st == TH_OK)
+		th_evdb_nomem(run, file, rc);
 	return st;
 }
 
@@ -70,12 +74,14 @@ static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
 	enum th_status st = TH_OK;
 	sqlite3_stmt *s;
 	size_t i;
+	int rc;
 
 	(void)ctx;
 	for (i = 0; i < 2 && st == TH_OK; i++) {
 		s = NULL;
-		if (sqlite3_prepare_v2(db->db, queries[i].sql, -1, &s, NULL) !=
-		    SQLITE_OK) {
+		rc = sqlite3_prepare_v2(db->db, queries[i].sql, -1, &s, NULL);
+		if (rc != SQLITE_OK) {
+			th_evdb_nomem(run, f->name, rc);
 			th_run_log(run, TH_LOG_DEBUG, "'%s': no %s favicons",
 			           f->name, queries[i].type);
 			continue;

@@ -34,6 +34,8 @@ static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 	                                     "redirect_destination");
 	enum th_status st;
 
+	if (redirects < 0) /* SQLite could not look: not "no column" */
+		return TH_ERR_NOMEM;
 	st = th_buf_adds(sql,
 	                 "SELECT history_items.id AS id, history_items.url "
 	                 "AS url, history_visits.id AS visit_id, "
@@ -74,21 +76,19 @@ static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
 	int64_t t = th_evdb_cocoa(stmt, 3);
 	const char *url = th_evdb_text(stmt, 1);
 
-	json_object_set_new(rec, "id", th_evdb_value(stmt, 0));
-	json_object_set_new(rec, "url", th_evdb_value(stmt, 1));
-	json_object_set_new(rec, "visit_id", th_evdb_value(stmt, 2));
-	json_object_set_new(rec, "timestamp", th_evdb_value(stmt, 3));
-	json_object_set_new(rec, "isodate", th_json_time(t));
-	json_object_set_new(rec, "redirect_source", th_evdb_value(stmt, 4));
-	json_object_set_new(rec, "redirect_destination",
-	                    th_evdb_value(stmt, 5));
-	json_object_set_new(rec, "safari_history_db",
-	                    th_json_string(c->db_name));
+	th_json_set_new(rec, "id", th_evdb_value(stmt, 0));
+	th_json_set_new(rec, "url", th_evdb_value(stmt, 1));
+	th_json_set_new(rec, "visit_id", th_evdb_value(stmt, 2));
+	th_json_set_new(rec, "timestamp", th_evdb_value(stmt, 3));
+	th_json_set_new(rec, "isodate", th_json_time(t));
+	th_json_set_new(rec, "redirect_source", th_evdb_value(stmt, 4));
+	th_json_set_new(rec, "redirect_destination", th_evdb_value(stmt, 5));
+	th_json_set_new(rec, "safari_history_db", th_json_string(c->db_name));
 	if (sqlite3_column_type(stmt, 6) != SQLITE_NULL) {
-		json_object_set_new(rec, "redirect_destination_url",
-		                    th_evdb_value(stmt, 6));
-		json_object_set_new(rec, "redirect_destination_timestamp",
-		                    th_evdb_value(stmt, 7));
+		th_json_set_new(rec, "redirect_destination_url",
+		                th_evdb_value(stmt, 6));
+		th_json_set_new(rec, "redirect_destination_timestamp",
+		                th_evdb_value(stmt, 7));
 	}
 	snprintf(c->desc, sizeof(c->desc),
 	         "Safari visit to %s (ID: %lld, Visit ID: %lld)", url,

@@ -23,10 +23,16 @@ static void add_actions(struct th_run *run, json_t *rec, sqlite3_stmt *stmt)
 	json_t *urls = json_array();
 	struct th_err err = {0};
 	size_t nactions = 0;
+	enum th_status st = TH_ERR_NOTFOUND;
 
-	if (n <= 0 ||
-	    th_shortcut_actions_parse(sqlite3_column_blob(stmt, 5), (size_t)n,
-	                              urls, &nactions, &err) != TH_OK) {
+	if (n > 0)
+		st = th_shortcut_actions_parse(sqlite3_column_blob(stmt, 5),
+		                               (size_t)n, urls, &nactions,
+		                               &err);
+	/* Out of memory is no unreadable blob: it fails the module. */
+	if (st == TH_ERR_NOMEM)
+		th_json_nomem_note();
+	if (st != TH_OK) {
 		if (n > 0)
 			th_run_log(run, TH_LOG_DEBUG, "shortcut %lld: %s",
 			           (long long)sqlite3_column_int64(stmt, 0),
@@ -34,8 +40,8 @@ static void add_actions(struct th_run *run, json_t *rec, sqlite3_stmt *stmt)
 		json_decref(urls);
 		urls = json_null();
 	}
-	json_object_set_new(rec, "parsed_actions", json_integer(nactions));
-	json_object_set_new(rec, "action_urls", urls);
+	th_json_set_new(rec, "parsed_actions", json_integer(nactions));
+	th_json_set_new(rec, "action_urls", urls);
 }
 
 static void emit_events(struct th_run *run, const json_t *rec, int64_t t0,
@@ -67,12 +73,12 @@ static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
 	char source[64];
 
 	(void)arg;
-	json_object_set_new(rec, "shortcut_id", th_evdb_value(stmt, 0));
-	json_object_set_new(rec, "shortcut_name", th_evdb_value(stmt, 1));
-	json_object_set_new(rec, "modified_date", th_json_time(t1));
-	json_object_set_new(rec, "description", th_evdb_value(stmt, 4));
+	th_json_set_new(rec, "shortcut_id", th_evdb_value(stmt, 0));
+	th_json_set_new(rec, "shortcut_name", th_evdb_value(stmt, 1));
+	th_json_set_new(rec, "modified_date", th_json_time(t1));
+	th_json_set_new(rec, "description", th_evdb_value(stmt, 4));
 	add_actions(run, rec, stmt);
-	json_object_set_new(rec, "isodate", th_json_time(t0));
+	th_json_set_new(rec, "isodate", th_json_time(t0));
 	snprintf(source, sizeof(source), "shortcut %lld",
 	         (long long)sqlite3_column_int64(stmt, 0));
 	th_links_record(run, json_object_get(rec, "action_urls"), t0, source);
@@ -88,6 +94,9 @@ static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 	int actions = th_sqlite_has_column(db, "ZSHORTCUTACTIONS", "ZSHORTCUT");
 	enum th_status st = th_buf_adds(sql, "SELECT ZSHORTCUT.Z_PK");
 	size_t i;
+
+	if (actions < 0) /* SQLite could not look */
+		st = TH_ERR_NOMEM;
 
 	for (i = 0; st == TH_OK && i < 4; i++)
 		st = th_evdb_col(sql, db, "ZSHORTCUT", cols[i], cols[i], 1);

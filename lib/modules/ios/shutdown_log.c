@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "core/timeconv.h"
 #include "formats/shutdown_log.h"
 #include "modules/ios/fsmod.h"
@@ -36,12 +37,11 @@ static json_t *client_record(const struct th_shutdown_block *b,
 	if (!rec)
 		return NULL;
 	snprintf(pid, sizeof(pid), "%ld", c->pid);
-	json_object_set_new(rec, "isodate", th_json_time(b->time));
-	json_object_set_new(rec, "pid", json_string(c->pid < 0 ? "" : pid));
+	th_json_set_new(rec, "isodate", th_json_time(b->time));
+	th_json_set_new(rec, "pid", json_string(c->pid < 0 ? "" : pid));
 	th_fsmod_set_str(rec, "client", c->path);
-	json_object_set_new(rec, "delay", json_real(c->delay));
-	json_object_set_new(rec, "times_delayed",
-	                    json_integer(c->times_delayed));
+	th_json_set_new(rec, "delay", json_real(c->delay));
+	th_json_set_new(rec, "times_delayed", json_integer(c->times_delayed));
 	return rec;
 }
 

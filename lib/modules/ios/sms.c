@@ -78,15 +78,15 @@ static void finish(struct th_run *run, json_t *rec)
 	json_t *links = json_array();
 	char source[64];
 
-	json_object_set_new(rec, "isodate", th_json_time(t));
-	json_object_set_new(rec, "isodate_read", th_json_time(t_read));
-	json_object_set_new(rec, "direction",
-	                    json_string(json_integer_value(json_object_get(
-	                                        rec, "is_from_me")) == 1
-	                                        ? "sent"
-	                                        : "received"));
+	th_json_set_new(rec, "isodate", th_json_time(t));
+	th_json_set_new(rec, "isodate_read", th_json_time(t_read));
+	th_json_set_new(rec, "direction",
+	                json_string(json_integer_value(json_object_get(
+	                                    rec, "is_from_me")) == 1
+	                                    ? "sent"
+	                                    : "received"));
 	if (!text)
-		json_object_set_new(rec, "text", json_string(""));
+		th_json_set_new(rec, "text", json_string(""));
 	text = th_rec_str(rec, "text");
 	th_links_collect(text, strlen(text), links, NULL);
 	if (json_array_size(links)) {
@@ -95,20 +95,23 @@ static void finish(struct th_run *run, json_t *rec)
 		                 json_object_get(rec, "ROWID")));
 		th_links_record(run, links, t, source);
 	}
-	json_object_set_new(rec, "links", links);
+	th_json_set_new(rec, "links", links);
 	emit_events(run, rec, t, t_read);
 }
 
 static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 {
+	int handle = th_sqlite_has_column(db, "handle", "id");
+
+	if (handle < 0) /* SQLite could not look */
+		return TH_ERR_NOMEM;
 	return th_buf_adds(
-	        sql, th_sqlite_has_column(db, "handle", "id")
-	                     ? "SELECT message.*, handle.id AS phone_number "
-	                       "FROM message LEFT JOIN handle ON "
-	                       "handle.ROWID = message.handle_id ORDER BY "
-	                       "message.ROWID"
-	                     : "SELECT message.*, NULL AS phone_number FROM "
-	                       "message ORDER BY message.ROWID");
+	        sql, handle ? "SELECT message.*, handle.id AS phone_number "
+	                      "FROM message LEFT JOIN handle ON "
+	                      "handle.ROWID = message.handle_id ORDER BY "
+	                      "message.ROWID"
+	                    : "SELECT message.*, NULL AS phone_number FROM "
+	                      "message ORDER BY message.ROWID");
 }
 
 static const struct th_evdb_need need[] = {{.table = "message"}, {0}};

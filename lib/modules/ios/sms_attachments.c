@@ -20,7 +20,7 @@ static int64_t num_time(const json_t *rec, const char *key)
 static void set_default(json_t *rec, const char *key, const char *value)
 {
 	if (!th_rec_str(rec, key))
-		json_object_set_new(rec, key, json_string(value));
+		th_json_set_new(rec, key, json_string(value));
 }
 
 static void emit_event(struct th_run *run, const json_t *rec, int64_t t)
@@ -55,13 +55,13 @@ static void finish(struct th_run *run, json_t *rec)
 	int out = json_integer_value(json_object_get(rec, "is_outgoing")) == 1;
 	const json_t *ui = json_object_get(rec, "user_info");
 
-	json_object_set_new(rec, "isodate", th_json_time(t));
-	json_object_set_new(rec, "start_date",
-	                    th_json_time(num_time(rec, "start_date")));
-	json_object_set_new(rec, "direction",
-	                    json_string(out ? "sent" : "received"));
-	json_object_set_new(rec, "has_user_info",
-	                    json_boolean(ui && !json_is_null(ui)));
+	th_json_set_new(rec, "isodate", th_json_time(t));
+	th_json_set_new(rec, "start_date",
+	                th_json_time(num_time(rec, "start_date")));
+	th_json_set_new(rec, "direction",
+	                json_string(out ? "sent" : "received"));
+	th_json_set_new(rec, "has_user_info",
+	                json_boolean(ui && !json_is_null(ui)));
 	set_default(rec, "service", "Unknown");
 	set_default(rec, "filename", "NULL");
 	emit_event(run, rec, t);
@@ -69,11 +69,17 @@ static void finish(struct th_run *run, json_t *rec)
 
 static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 {
-	int join = th_sqlite_has_table(db, "message_attachment_join") &&
-	           th_sqlite_has_table(db, "message");
-	int handle = join && th_sqlite_has_column(db, "handle", "id");
+	int maj = th_sqlite_has_table(db, "message_attachment_join"),
+	    msg = th_sqlite_has_table(db, "message"), join, handle;
 	enum th_status st;
 
+	/* -1: SQLite could not look, which is not "no such table". */
+	if (maj < 0 || msg < 0)
+		return TH_ERR_NOMEM;
+	join = maj && msg;
+	handle = join ? th_sqlite_has_column(db, "handle", "id") : 0;
+	if (handle < 0)
+		return TH_ERR_NOMEM;
 	st = th_buf_adds(sql, "SELECT attachment.ROWID AS attachment_id, "
 	                      "attachment.*");
 	if (st == TH_OK)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "formats/sysdiag_text.h"
 #include "modules/ios/fsmod.h"
 #include "modules/ios/ios_modules.h"
@@ -36,8 +37,8 @@ static json_t *make_record(const json_t *head, const char *file)
 	if (!rec)
 		return NULL;
 	th_fsmod_set_str(rec, "file", file);
-	json_object_set_new(rec, "timestamp",
-	                    th_json_time(th_fsmod_parse_time(ts)));
+	th_json_set_new(rec, "timestamp",
+	                th_json_time(th_fsmod_parse_time(ts)));
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		v = json_object_get(head, keys[i][0]);
 		if (json_is_string(v))
@@ -55,15 +56,17 @@ static enum th_status read_file(struct th_run *run, const struct th_file *f,
 	size_t len = 0;
 	json_t *head, *rec;
 	const char *app;
+	enum th_status st;
 
 	(void)ctx;
 	if (th_fsmod_read(run, f, IPS_MAX, &text, &len) != TH_OK)
 		return TH_OK;
-	head = th_ips_header(text, len);
+	st = th_ips_header_read(text, len, &head);
 	free(text);
 	if (!head) {
-		th_run_log(run, TH_LOG_WARN,
-		           "cannot parse '%s': no JSON header line", f->name);
+		th_run_warn(run, st, "cannot parse '%s': %s", f->name,
+		            st == TH_ERR_NOMEM ? "out of memory"
+		                               : "no JSON header line");
 		return TH_OK;
 	}
 	rec = make_record(head, f->name);

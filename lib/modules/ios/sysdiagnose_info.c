@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "formats/plist_util.h"
 #include "modules/ios/fsmod.h"
 #include "modules/ios/ios_modules.h"
@@ -35,7 +36,7 @@ static void from_name(json_t *info, const char *name)
 	th_fsmod_set_str(info, "name", name);
 	if (os && last && last > os + 10) {
 		th_fsmod_set_str(info, "build", last + 1);
-		json_object_set_new(info, "os", json_string("iPhone OS"));
+		th_json_set_new(info, "os", json_string("iPhone OS"));
 	}
 }
 
@@ -49,11 +50,13 @@ static void from_plist(struct th_run *run, json_t *info, const char *path,
 	};
 	struct th_err err = {0};
 	const char *v;
+	enum th_status st;
 	plist_t p = NULL;
 	size_t i;
 
-	if (th_plist_read_file(path, &p, &err) != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s", err.msg);
+	st = th_plist_read_file(path, &p, &err);
+	if (st != TH_OK) {
+		th_run_warn(run, st, "%s", err.msg);
 		return;
 	}
 	for (i = 0; i < 3; i++) {
@@ -90,8 +93,8 @@ static void dump_line(json_t *info, const char *s, const char *end)
 		if (klen == strlen(dump_keys[i][0]) &&
 		    !memcmp(s, dump_keys[i][0], klen) && vlen < VALUE_MAX &&
 		    !json_object_get(info, dump_keys[i][1]))
-			json_object_set_new(info, dump_keys[i][1],
-			                    th_json_stringn(p, vlen));
+			th_json_set_new(info, dump_keys[i][1],
+			                th_json_stringn(p, vlen));
 }
 
 static int on_file(struct th_run *run, const struct th_file *f, void *ctx)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "formats/sysdiag_text.h"
 #include "modules/ios/fsmod.h"
 #include "modules/ios/ios_modules.h"
@@ -29,8 +30,8 @@ static enum th_status on_line(struct th_run *run, const char *line,
 	rec = json_object();
 	if (!rec)
 		return TH_ERR_NOMEM;
-	json_object_set_new(rec, "timestamp", th_json_time(t));
-	json_object_set_new(rec, "event", json_string(event));
+	th_json_set_new(rec, "timestamp", th_json_time(t));
+	th_json_set_new(rec, "event", json_string(event));
 	th_fsmod_set_str(rec, "bundle_id", id);
 	th_fsmod_set_str(rec, "file", file);
 	snprintf(desc, sizeof(desc), "%s of %s", event, id);

@@ -71,10 +71,16 @@ static int datausage_times(void *ctx, const struct th_file *f)
 	struct th_sqlite *db = NULL;
 	sqlite3_stmt *stmt = NULL;
 	struct th_err err = {0};
+	enum th_status st;
+	int rc = SQLITE_DONE;
 
 	/* datausage reports a bad database; here it is only no data. */
-	if (th_evdb_open(f, &db, &err) != TH_OK) {
-		th_run_log(run, TH_LOG_DEBUG, "%s", err.msg);
+	st = th_evdb_open(f, &db, &err);
+	if (st != TH_OK) {
+		if (st == TH_ERR_NOMEM)
+			th_run_warn(run, st, "%s", err.msg);
+		else
+			th_run_log(run, TH_LOG_DEBUG, "%s", err.msg);
 		return 0;
 	}
 	if (sqlite3_prepare_v2(
@@ -87,10 +93,13 @@ static int datausage_times(void *ctx, const struct th_file *f)
 	            -1, &stmt, NULL) != SQLITE_OK)
 		th_run_log(run, TH_LOG_DEBUG, "%s: %s: no data", f->name,
 		           sqlite3_errmsg(db->db));
-	while (stmt && sqlite3_step(stmt) == SQLITE_ROW)
+	while (stmt && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		if (sqlite3_column_type(stmt, 0) != SQLITE_NULL)
 			add_time(t, th_time_from_cocoa(
 			                    sqlite3_column_double(stmt, 0)));
+	if (th_sqlite_nomem(db->db) && (!stmt || rc != SQLITE_DONE))
+		th_run_warn(run, TH_ERR_NOMEM, "cannot read '%s': %s", f->name,
+		            "out of memory");
 	sqlite3_finalize(stmt);
 	th_sqlite_close(db);
 	return 0;
@@ -101,9 +110,13 @@ static int addaily_times(void *ctx, const struct th_file *f)
 	struct tri *t = ctx;
 	plist_t root = NULL, base, agent;
 	struct th_err err = {0};
+	enum th_status st = th_evplist_read(f, &root, &err);
 
-	if (th_evplist_read(f, &root, &err) != TH_OK) {
-		th_run_log(t->run, TH_LOG_DEBUG, "%s", err.msg);
+	if (st != TH_OK) {
+		if (st == TH_ERR_NOMEM)
+			th_run_warn(t->run, st, "%s", err.msg);
+		else
+			th_run_log(t->run, TH_LOG_DEBUG, "%s", err.msg);
 		return 0;
 	}
 	base = plist_get_node_type(root) == PLIST_DICT
@@ -166,6 +179,9 @@ static void keep(struct tri *t, struct cand *list, size_t *n,
 	list[*n].cancelled = 0;
 	if (list[*n].path)
 		(*n)++;
+	else
+		th_run_warn(t->run, TH_ERR_NOMEM, "%s",
+		            "cannot keep a Manifest row: out of memory");
 }
 
 static int on_row(void *ctx, const struct th_manifest_row *row)
@@ -199,6 +215,7 @@ static int has_attachment(struct th_run *run, const char *folder)
 	int found = 0;
 	struct th_err err = {0};
 	struct th_artifact art = {.backup_domain = "HomeDomain"};
+	enum th_status st;
 
 	for (i = 0; folder[i] && n + 4 < sizeof(glob); i++) {
 		if (strchr("*?[\\", folder[i]))
@@ -209,9 +226,9 @@ static int has_attachment(struct th_run *run, const char *folder)
 		return 1; /* too long to check: do not accuse it */
 	memcpy(glob + n, "/*", 3);
 	art.backup_path = glob;
-	if (th_source_find(th_run_source(run), &art, found_file, &found,
-	                   &err) != TH_OK)
-		return 0;
+	st = th_source_find(th_run_source(run), &art, found_file, &found, &err);
+	if (st != TH_OK)
+		th_run_warn(run, st, "%s", err.msg);
 	return found;
 }
 
@@ -230,7 +247,7 @@ static json_t *in_window(struct cand *list, size_t n, int64_t lo, int64_t hi)
 	for (i = 0; arr && i < n; i++)
 		if (!list[i].cancelled && list[i].birth >= lo - WINDOW &&
 		    list[i].birth <= hi + WINDOW)
-			json_array_append_new(
+			th_json_append_new(
 			        arr,
 			        json_pack("{s:o,s:o}", "path",
 			                  th_json_string(list[i].path), "birth",
@@ -245,10 +262,11 @@ static enum th_status report(struct tri *t, int64_t lo, int64_t hi,
 	json_t *folders = in_window(t->folders, t->nfolders, lo, hi),
 	       *prefs = in_window(t->prefs, t->nprefs, lo, hi), *rec;
 
-	if (!json_array_size(folders) || !json_array_size(prefs)) {
+	if (!folders || !prefs || !json_array_size(folders) ||
+	    !json_array_size(prefs)) {
 		json_decref(folders);
 		json_decref(prefs);
-		return TH_OK;
+		return folders && prefs ? TH_OK : TH_ERR_NOMEM;
 	}
 	rec = json_pack("{s:o,s:o,s:o,s:o}", "isodate", th_json_time(lo),
 	                "last_isodate", th_json_time(hi), "attachment_folders",
@@ -308,6 +326,7 @@ static enum th_status tri_run(struct th_run *run)
 	struct th_err err = {0};
 	enum th_status st;
 	struct tri *t;
+	int i;
 
 	if (!b)
 		return th_run_fail(run, TH_ERR_NOTFOUND, "%s",
@@ -317,10 +336,13 @@ static enum th_status tri_run(struct th_run *run)
 		return TH_ERR_NOMEM;
 	t->run = run;
 	/* Either artifact may be absent: that is no BackupAgent time. */
-	th_source_find(th_run_source(run), &tri_artifacts[0], datausage_times,
-	               t, &err);
-	th_source_find(th_run_source(run), &tri_artifacts[1], addaily_times, t,
-	               &err);
+	for (i = 0; i < 2; i++) {
+		st = th_source_find(th_run_source(run), &tri_artifacts[i],
+		                    i ? addaily_times : datausage_times, t,
+		                    &err);
+		if (st != TH_OK && st != TH_ERR_NOTFOUND)
+			th_run_warn(run, st, "%s", err.msg);
+	}
 	st = TH_OK;
 	if (t->ntimes == 0)
 		th_run_log(run, TH_LOG_INFO, "%s",

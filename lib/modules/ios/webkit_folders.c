@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonutil.h"
 #include "modules/ios/fsmod.h"
 #include "modules/ios/ios_modules.h"
 
@@ -81,7 +82,7 @@ static enum th_status emit(struct th_run *run, const struct webkit_kind *k,
 		return TH_ERR_NOMEM;
 	th_fsmod_set_str(rec, "folder", folder);
 	th_fsmod_set_str(rec, "url", url);
-	json_object_set_new(rec, "isodate", th_json_time(t));
+	th_json_set_new(rec, "isodate", th_json_time(t));
 	snprintf(desc, sizeof(desc), "%s folder %s containing file for URL %s",
 	         k->what, folder, url);
 	th_run_event(run, t, k->event, desc);
@@ -108,7 +109,7 @@ static enum th_status visit(struct th_run *run, const struct webkit_kind *k,
 	snprintf(key, sizeof(key), "%s\n%s", folder, url);
 	if (json_object_get(seen, key))
 		return TH_OK;
-	json_object_set_new(seen, key, json_true());
+	th_json_set_new(seen, key, json_true());
 	return emit(run, k, folder, url, t->e[i].mtime);
 }
 

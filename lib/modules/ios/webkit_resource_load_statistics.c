@@ -29,14 +29,14 @@ static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
 	int64_t t = th_evdb_unix(stmt, 2);
 	char desc[4096];
 
-	json_object_set_new(rec, "domain_id", th_evdb_value(stmt, 0));
-	json_object_set_new(rec, "registrable_domain", th_evdb_value(stmt, 1));
-	json_object_set_new(rec, "last_seen", th_evdb_value(stmt, 2));
-	json_object_set_new(rec, "had_user_interaction",
-	                    json_boolean(sqlite3_column_int64(stmt, 3) != 0));
-	json_object_set_new(rec, "last_seen_isodate", th_json_time(t));
-	json_object_set_new(rec, "domain", th_json_string(c->domain));
-	json_object_set_new(rec, "path", th_json_string(c->path));
+	th_json_set_new(rec, "domain_id", th_evdb_value(stmt, 0));
+	th_json_set_new(rec, "registrable_domain", th_evdb_value(stmt, 1));
+	th_json_set_new(rec, "last_seen", th_evdb_value(stmt, 2));
+	th_json_set_new(rec, "had_user_interaction",
+	                json_boolean(sqlite3_column_int64(stmt, 3) != 0));
+	th_json_set_new(rec, "last_seen_isodate", th_json_time(t));
+	th_json_set_new(rec, "domain", th_json_string(c->domain));
+	th_json_set_new(rec, "path", th_json_string(c->path));
 	snprintf(desc, sizeof(desc), "Webkit resource loaded from %s%s%s",
 	         th_evdb_text(stmt, 1), *c->domain ? " by app in domain " : "",
 	         c->domain);

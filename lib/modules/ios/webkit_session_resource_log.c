@@ -54,7 +54,7 @@ static json_t *entry_json(plist_t item)
 			v = NULL;
 		if (!v)
 			v = i < 5 ? json_string("") : json_null();
-		json_object_set_new(rec, keys[i][0], v);
+		th_json_set_new(rec, keys[i][0], v);
 	}
 	return rec;
 }
@@ -64,15 +64,17 @@ static enum th_status read_log(struct th_run *run, const struct th_file *file,
 {
 	json_t *all = arg, *list = json_array();
 	struct th_err err = {0};
+	enum th_status st;
 	plist_t root = NULL, stats, item;
 	uint32_t i, n;
 
 	if (!list)
 		return TH_ERR_NOMEM;
-	if (th_plist_read_file(file->local_path, &root, &err) != TH_OK) {
-		th_run_log(run, TH_LOG_WARN, "%s: %s", file->name, err.msg);
+	st = th_plist_read_file(file->local_path, &root, &err);
+	if (st != TH_OK) {
+		th_run_warn(run, st, "%s: %s", file->name, err.msg);
 		json_decref(list);
-		return TH_ERR_FORMAT;
+		return st == TH_ERR_NOMEM ? st : TH_ERR_FORMAT;
 	}
 	stats = plist_dict_get_item(root, "browsingStatistics");
 	n = plist_get_node_type(stats) == PLIST_ARRAY
@@ -84,10 +86,10 @@ static enum th_status read_log(struct th_run *run, const struct th_file *file,
 	for (i = 0; i < n && i < ENTRIES_MAX; i++) {
 		item = plist_array_get_item(stats, i);
 		if (plist_get_node_type(item) == PLIST_DICT)
-			json_array_append_new(list, entry_json(item));
+			th_json_append_new(list, entry_json(item));
 	}
 	plist_free(root);
-	json_object_set_new(all, file->name, list);
+	th_json_set_new(all, file->name, list);
 	return TH_OK;
 }
 

@@ -70,10 +70,10 @@ static void finish(struct th_run *run, json_t *rec)
 	date = json_object_get(rec, "ZMESSAGEDATE");
 	t = json_is_number(date) ? th_evtime_cocoa(json_number_value(date))
 	                         : TH_TIME_NONE;
-	json_object_set_new(rec, "isodate", th_json_time(t));
+	th_json_set_new(rec, "isodate", th_json_time(t));
 	if (!th_rec_str(rec, "ZTEXT"))
-		json_object_set_new(rec, "ZTEXT", json_string(""));
-	json_object_set_new(rec, "links", links_of(rec));
+		th_json_set_new(rec, "ZTEXT", json_string(""));
+	th_json_set_new(rec, "links", links_of(rec));
 	if (json_array_size(json_object_get(rec, "links"))) {
 		snprintf(source, sizeof(source), "whatsapp %lld",
 		         (long long)json_integer_value(
@@ -91,6 +91,9 @@ static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 	    data = th_sqlite_has_column(db, "ZWAMESSAGEDATAITEM", "ZMESSAGE");
 	enum th_status st = th_buf_adds(sql, "SELECT ZWAMESSAGE.*");
 	size_t i;
+
+	if (media < 0 || data < 0) /* SQLite could not look */
+		st = TH_ERR_NOMEM;
 
 	if (st == TH_OK)
 		st = th_evdb_col(sql, db, "ZWAMEDIAITEM", "ZAUTHORNAME",

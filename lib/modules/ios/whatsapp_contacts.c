@@ -97,17 +97,14 @@ static void add_duration(struct ctx *c, json_t *rec, sqlite3_stmt *stmt)
 	char buf[64];
 
 	if (!c->has_duration) {
-		json_object_set_new(rec, "disappearing_mode_is_on",
-		                    json_null());
-		json_object_set_new(rec, "disappearing_mode_label",
-		                    json_null());
+		th_json_set_new(rec, "disappearing_mode_is_on", json_null());
+		th_json_set_new(rec, "disappearing_mode_label", json_null());
 		return;
 	}
 	c->on += d != 0;
-	json_object_set_new(rec, "disappearing_mode_is_on",
-	                    json_boolean(d != 0));
-	json_object_set_new(rec, "disappearing_mode_label",
-	                    json_string(duration_label(d, buf, sizeof(buf))));
+	th_json_set_new(rec, "disappearing_mode_is_on", json_boolean(d != 0));
+	th_json_set_new(rec, "disappearing_mode_label",
+	                json_string(duration_label(d, buf, sizeof(buf))));
 }
 
 static void emit_event(struct th_run *run, const json_t *rec)
@@ -137,11 +134,10 @@ static enum th_status fill(struct th_run *run, sqlite3_stmt *stmt, json_t *rec,
 {
 	size_t i;
 
-	json_object_set_new(rec, "row_pk", th_evdb_value(stmt, 0));
+	th_json_set_new(rec, "row_pk", th_evdb_value(stmt, 0));
 	for (i = 0; i < NFIELDS; i++)
-		json_object_set_new(
-		        rec, fields[i].name,
-		        field_value(stmt, (int)i + 1, fields[i].kind));
+		th_json_set_new(rec, fields[i].name,
+		                field_value(stmt, (int)i + 1, fields[i].kind));
 	add_duration(arg, rec, stmt);
 	emit_event(run, rec);
 	return TH_OK;
@@ -152,10 +148,14 @@ static enum th_status build_sql(sqlite3 *db, struct th_buf *sql)
 	enum th_status st = th_buf_adds(sql, "SELECT Z_PK");
 	const char *col;
 	size_t i;
+	int has;
 
 	for (i = 0; st == TH_OK && i < NFIELDS; i++) {
 		col = fields[i].col;
-		if (fields[i].alt && !th_sqlite_has_column(db, TABLE, col))
+		has = fields[i].alt ? th_sqlite_has_column(db, TABLE, col) : 1;
+		if (has < 0) /* SQLite could not look */
+			return TH_ERR_NOMEM;
+		if (!has)
 			col = fields[i].alt;
 		st = th_evdb_col(sql, db, TABLE, col, fields[i].name, 1);
 	}
@@ -179,15 +179,21 @@ static enum th_status read_db(struct th_run *run, struct th_sqlite *db,
 {
 	struct ctx c = {0};
 	enum th_status st;
+	int has;
 
 	(void)arg;
-	if (!th_sqlite_has_column(db->db, TABLE, "Z_PK")) {
+	has = th_sqlite_has_column(db->db, TABLE, "Z_PK");
+	if (has > 0)
+		c.has_duration = th_sqlite_has_column(db->db, TABLE,
+		                                      fields[DURATION].col);
+	if (has < 0 || c.has_duration < 0)
+		return th_run_warn(run, TH_ERR_NOMEM, "cannot read '%s': %s",
+		                   file->name, "out of memory");
+	if (!has) {
 		th_run_log(run, TH_LOG_DEBUG, "%s: no " TABLE " table",
 		           file->name);
 		return TH_OK;
 	}
-	c.has_duration =
-	        th_sqlite_has_column(db->db, TABLE, fields[DURATION].col);
 	if (!c.has_duration)
 		th_run_log(run, TH_LOG_WARN,
 		           "%s: no %s column: disappearing messages state is "
