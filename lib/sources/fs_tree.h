@@ -79,6 +79,12 @@ enum th_status th_tree_extract(struct th_tree *t, const char *path,
 
 void th_tree_free(struct th_tree *t);
 
+/* Adds one entry to the index (fs_tree_archive.c shares it): its
+ * relative path (copied), time, TH_MEMBER_* type and whether a local
+ * copy exists. TH_ERR_LIMIT past TH_TREE_ENTRIES_MAX, TH_ERR_NOMEM. */
+enum th_status th_tree_add(struct th_tree *t, const char *path, int64_t mtime,
+                           int type, int local);
+
 static inline const char *th_tree_path(const struct th_tree *t, size_t i)
 {
 	return t->arena + t->e[i].off;
