@@ -317,8 +317,9 @@ const char *th_tree_warning(struct th_tree *t, const char *what)
 		             what, t->stats.refused, t->stats.first_refused);
 	if (t->failed && n >= 0 && (size_t)n < sizeof(t->warning))
 		n += snprintf(t->warning + n, sizeof(t->warning) - (size_t)n,
-		              "%s%zu members could not be extracted: %s",
-		              n ? "; " : "", t->failed, t->first_failed);
+		              "%s%zu member%s could not be extracted: %s",
+		              n ? "; " : "", t->failed,
+		              t->failed == 1 ? "" : "s", t->first_failed);
 	if (t->damaged[0] && n >= 0 && (size_t)n < sizeof(t->warning))
 		snprintf(t->warning + n, sizeof(t->warning) - (size_t)n,
 		         "%s%s (the members before the damage were read)",
