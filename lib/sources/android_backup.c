@@ -251,8 +251,9 @@ static enum th_status ab_open(const char *path,
 	if (st == TH_OK && s->ab && opt) {
 		th_abk_set_member_max(s->ab, opt->max_artifact_size);
 		th_abk_set_budget(s->ab, opt->budget);
-	} else if (st == TH_OK && opt)
-		th_afs_set_member_max(s->afs, opt->max_artifact_size);
+	} else if (st == TH_OK && s->afs) {
+		th_afs_use_options(s->afs, opt);
+	}
 	if (st != TH_OK) {
 		ab_close(s);
 		return st;

@@ -187,14 +187,12 @@ enum th_status th_afs_open(const char *path, struct th_afs **out,
 	return TH_OK;
 }
 
-void th_afs_set_member_max(struct th_afs *a, uint64_t max)
+void th_afs_use_options(struct th_afs *a, const struct th_source_options *opt)
 {
-	a->member_max = max;
-}
-
-void th_afs_set_budget(struct th_afs *a, struct th_budget *budget)
-{
-	a->budget = budget;
+	if (!opt)
+		return;
+	a->member_max = opt->max_artifact_size;
+	a->budget = opt->budget;
 }
 
 void th_afs_inherit(struct th_afs *inner, const struct th_afs *outer)

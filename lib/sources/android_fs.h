@@ -35,13 +35,12 @@ enum th_status th_afs_open(const char *path, struct th_afs **out,
                            struct th_err *err);
 void th_afs_free(struct th_afs *a);
 
-/* The user's --max-artifact-size: replaces the limits on extracting and
- * mapping one member (0: keep each caller's own). */
-void th_afs_set_member_max(struct th_afs *a, uint64_t max);
-
-/* The run's extraction budget (core/budget.h; NULL: none), charged for
- * every member copied to the private temporary folder. */
-void th_afs_set_budget(struct th_afs *a, struct th_budget *budget);
+/* The run's settings for reading members (opt may be NULL: none): the
+ * user's --max-artifact-size replaces the limits on extracting and
+ * mapping one member (0: keep each caller's own), and the run's
+ * extraction budget (core/budget.h) is charged for every member copied
+ * to the private temporary folder. */
+void th_afs_use_options(struct th_afs *a, const struct th_source_options *opt);
 
 /* A nested archive (a bugreport.zip in an androidqf, a zip in intrusion
  * logs) keeps the limits of the one holding it: the member limit and

@@ -203,10 +203,8 @@ static enum th_status aqf_open(const char *path,
 	if (!q)
 		return th_err_set(err, TH_ERR_NOMEM, "out of memory");
 	st = th_afs_open(path, &q->afs, err);
-	if (st == TH_OK && opt)
-		th_afs_set_member_max(q->afs, opt->max_artifact_size);
-	if (st == TH_OK && opt)
-		th_afs_set_budget(q->afs, opt->budget);
+	if (st == TH_OK)
+		th_afs_use_options(q->afs, opt);
 	if (st == TH_OK)
 		st = open_bugreport(q, err);
 	if (st == TH_OK)

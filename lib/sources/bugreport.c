@@ -177,10 +177,7 @@ static enum th_status br_open(const char *path,
 	*state = NULL;
 	if (st != TH_OK)
 		return st;
-	if (opt)
-		th_afs_set_member_max(a, opt->max_artifact_size);
-	if (opt)
-		th_afs_set_budget(a, opt->budget);
+	th_afs_use_options(a, opt);
 	if (th_br_score(a) == TH_BID_NONE &&
 	    first_match(a, "*/dumpsys.txt") < 0) {
 		th_afs_free(a);

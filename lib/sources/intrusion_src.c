@@ -166,10 +166,7 @@ static enum th_status il_open(const char *path,
 	if (st != TH_OK)
 		return st;
 	/* --max-artifact-size holds here as on the other Android sources. */
-	if (opt)
-		th_afs_set_member_max(a, opt->max_artifact_size);
-	if (opt)
-		th_afs_set_budget(a, opt->budget);
+	th_afs_use_options(a, opt);
 	return th_ilogs_new(a, 1, "", opt ? opt->timezone : NULL,
 	                    (struct th_ilogs **)state, err);
 }
