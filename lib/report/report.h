@@ -51,12 +51,17 @@ struct th_timeline {
 	size_t mem_max;     /* spill past this many bytes */
 	struct th_tmpdir spill;
 	size_t nruns;
+	int spill_failed; /* events then stay in memory */
 };
 
 void th_timeline_init(struct th_timeline *tl);
 /* Lowers the memory limit (tests use it to force spilling). */
 void th_timeline_set_limit(struct th_timeline *tl, size_t bytes);
 void th_timeline_free(struct th_timeline *tl);
+/* TH_ERR_LIMIT: the event was dropped (longer than 1 MiB, or the
+ * in-memory text is full after spilling failed);
+ * TH_ERR_IO: it was kept, but spilling to the temp folder failed (once:
+ * later events stay in memory); TH_ERR_NOMEM. */
 enum th_status th_timeline_add(struct th_timeline *tl, int64_t t,
                                const char *module, const char *event,
                                const char *description);

@@ -155,9 +155,18 @@ enum th_status th_timeline_add(struct th_timeline *tl, int64_t t,
 		return st;
 	}
 	tl->events[tl->n++] = (struct tl_event){t, tl->seq++, off};
-	if (tl->text.len + tl->n * sizeof(*tl->events) > tl->mem_max)
-		return spill(tl);
-	return TH_OK;
+	if (tl->spill_failed ||
+	    tl->text.len + tl->n * sizeof(*tl->events) <= tl->mem_max)
+		return TH_OK;
+	/* A spill that failed (no temp folder, a full disk, too many
+	 * runs) is not tried again for every later event: they stay in
+	 * memory, and the caller is told once. */
+	st = spill(tl);
+	if (st != TH_OK && st != TH_ERR_NOMEM) {
+		tl->spill_failed = 1;
+		return TH_ERR_IO;
+	}
+	return st;
 }
 
 static enum th_status flush(struct th_buf *b, FILE *f)

@@ -57,14 +57,22 @@ void th_run_event(struct th_run *run, int64_t t, const char *event,
 	st = th_timeline_add(
 	        &run->timeline, t, cur_slug(run) ? cur_slug(run) : "",
 	        event ? event : "", description ? description : "");
-	/* Full: a limit, said once per event; out of memory fails the
-	 * module (a timeline with holes must not look whole). */
+	/* Out of memory fails the module (a timeline with holes must not
+	 * look whole). An event over 1 MiB, or one past the in-memory
+	 * limit when spilling has failed, is dropped: said once and
+	 * counted, as evidence can repeat it millions of times. */
 	if (st == TH_ERR_NOMEM)
 		th_run_warn(run, st, "%s",
 		            "timeline event dropped: out of memory");
-	else if (st != TH_OK)
+	else if (st == TH_ERR_LIMIT && run->timeline_dropped++ == 0)
 		th_run_log(run, TH_LOG_WARN, "%s",
-		           "timeline is full: event dropped");
+		           "timeline event dropped: longer than 1 MiB, or the "
+		           "timeline is full (the count of all drops comes at "
+		           "the end)");
+	else if (st == TH_ERR_IO)
+		th_run_log(run, TH_LOG_WARN, "%s",
+		           "the timeline cannot spill to its temp folder: its "
+		           "events stay in memory");
 }
 
 static struct alert_slot *new_alert(struct th_run *run)

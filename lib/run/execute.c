@@ -99,6 +99,17 @@ static enum th_status recheck_module(struct th_run *run)
 	return st;
 }
 
+/* Whether a failure the module reported on its way (a record not
+ * written, th_run_warn) decides its result over what it returned: when
+ * it returned TH_OK, and always when the failure was out of memory, as
+ * a module that then found "nothing" did not look everywhere. */
+static int reported_wins(enum th_status returned, enum th_status reported)
+{
+	if (reported == TH_OK || returned == TH_ERR_NOMEM)
+		return 0;
+	return returned == TH_OK || reported == TH_ERR_NOMEM;
+}
+
 /* TH_ERR_NOMEM when the module's result could not be recorded (it is
  * then not run); else TH_OK, whatever the module returned. */
 static enum th_status run_module(struct th_run *run, const struct th_module *m)
@@ -121,10 +132,7 @@ static enum th_status run_module(struct th_run *run, const struct th_module *m)
 	st = run->recheck ? recheck_module(run) : m->run(run);
 	if (st != TH_OK && run->mod_err.msg[0])
 		th_err_copy(&err, &run->mod_err);
-	/* Out of memory wins over any other outcome (th_run_warn): a
-	 * module that then found "nothing" did not look everywhere. */
-	if ((st == TH_OK || run->rec_err.status == TH_ERR_NOMEM) &&
-	    st != TH_ERR_NOMEM && run->rec_err.status != TH_OK)
+	if (reported_wins(st, run->rec_err.status))
 		st = th_err_copy(&err, &run->rec_err);
 	if (st != TH_ERR_NOMEM && th_json_nomem_count() != lost)
 		st = th_err_set(&err, TH_ERR_NOMEM,
@@ -368,6 +376,10 @@ enum th_status th_run_execute(struct th_run *run)
 	 * many: each module said so for its own. */
 	if (run->budget && th_budget_summary(run->budget, line, sizeof(line)))
 		th_run_log(run, TH_LOG_WARN, "%s", line);
+	if (run->timeline_dropped > 1)
+		th_run_log(run, TH_LOG_WARN,
+		           "%zu timeline events dropped in all",
+		           run->timeline_dropped);
 	th_run_log(run, TH_LOG_INFO, "%zu alerts in all", run->nalerts);
 	if (run->urls_open && th_records_close(&run->urls, &run->err) != TH_OK)
 		return run->err.status;

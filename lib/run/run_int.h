@@ -53,6 +53,7 @@ struct th_run {
 	struct alert_slot **alerts;
 	size_t nalerts, alerts_cap;
 	struct th_timeline timeline;
+	size_t timeline_dropped;    /* events th_timeline_add refused */
 	struct th_records_out urls; /* urls.json, opened at the first link */
 	int urls_open;
 	int fast;
