@@ -2,8 +2,11 @@
  * how each oddity is read). */
 #include <string.h>
 
+#include "formats/lines.h"
 #include "formats/settings.h"
 
+/* Wider than th_line_trim's blanks: MVT strips the line with Python's
+ * str.strip(), which takes "\v" and "\f" too. */
 static int blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
@@ -37,7 +40,7 @@ static int split(const char *s, size_t n, const char **key, size_t *key_len,
 enum th_status th_settings_each(const char *text, size_t len, th_setting_fn fn,
                                 void *ctx, size_t *malformed)
 {
-	const char *line, *nl, *key, *value;
+	const char *line, *key, *value;
 	size_t pos = 0, n, key_len, value_len, bad = 0;
 	int r;
 
@@ -45,11 +48,7 @@ enum th_status th_settings_each(const char *text, size_t len, th_setting_fn fn,
 		*malformed = 0;
 	if (!text && len)
 		return TH_ERR_USAGE;
-	while (pos < len) {
-		line = text + pos;
-		nl = memchr(line, '\n', len - pos);
-		n = nl ? (size_t)(nl - line) : len - pos;
-		pos += nl ? n + 1 : n;
+	while (th_line_next(text, len, &pos, &line, &n)) {
 		r = split(line, n, &key, &key_len, &value, &value_len);
 		if (r < 0)
 			bad++;
